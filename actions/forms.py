@@ -1,0 +1,108 @@
+"""Form validation: keep canonical values only, and stop asking after two retries.
+
+A value that is not one of the domain's categorical values (free text the NLU
+could not map, a hand-typed ``/inform{"order_status": "<script>"}``) is never
+stored. The question is asked again with its options at most ``MAX_REASKS``
+times; after that the form ends and the answer action offers the customer-service
+procedure instead.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.slot_values import canonical, canonical_slot
+
+MAX_REASKS = 2
+COUNTER_SLOT = "unusable_answers"
+FLAG_SLOT = "last_answer_unusable"  # read by the ask actions to apologise first
+
+
+class CanonicalSlotValidation(FormValidationAction):
+    form: ClassVar[Text]
+    slot: ClassVar[Text]
+
+    def name(self) -> Text:
+        return f"validate_{self.form}"
+
+    @staticmethod
+    def unusable_so_far(tracker: Tracker) -> int:
+        return int(tracker.get_slot(COUNTER_SLOT) or 0)
+
+    def answered_otherwise(self, tracker: Tracker, domain: DomainDict) -> bool:
+        """Whether another slot already tells the answer action what it needs."""
+        return False
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        if self.unusable_so_far(tracker) > MAX_REASKS or self.answered_otherwise(
+            tracker, domain
+        ):
+            return []
+        return domain_slots
+
+    async def validate_canonical(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        value = canonical(value, self.slot, domain)
+        if value is not None:
+            return {self.slot: value, COUNTER_SLOT: 0, FLAG_SLOT: False}
+        if self.answered_otherwise(tracker, domain):
+            return {self.slot: None, FLAG_SLOT: False}
+        return {
+            self.slot: None,
+            COUNTER_SLOT: self.unusable_so_far(tracker) + 1,
+            FLAG_SLOT: True,
+        }
+
+
+class ValidateCancelForm(CanonicalSlotValidation):
+    form = "cancel_form"
+    slot = "order_status"
+
+    def answered_otherwise(self, tracker: Tracker, domain: DomainDict) -> bool:
+        return canonical_slot(tracker, "cancel_button", domain) is not None
+
+    async def validate_order_status(self, value: Any, dispatcher: CollectingDispatcher,
+                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return await self.validate_canonical(value, dispatcher, tracker, domain)
+
+
+class ValidateReturnForm(CanonicalSlotValidation):
+    form = "return_form"
+    slot = "seller"
+
+    async def validate_seller(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return await self.validate_canonical(value, dispatcher, tracker, domain)
+
+
+class ValidateRefundForm(CanonicalSlotValidation):
+    form = "refund_form"
+    slot = "payment_method"
+
+    async def validate_payment_method(self, value: Any, dispatcher: CollectingDispatcher,
+                                      tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return await self.validate_canonical(value, dispatcher, tracker, domain)
+
+
+class ValidateContactForm(CanonicalSlotValidation):
+    form = "contact_form"
+    slot = "contact_channel"
+
+    async def validate_contact_channel(self, value: Any, dispatcher: CollectingDispatcher,
+                                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return await self.validate_canonical(value, dispatcher, tracker, domain)

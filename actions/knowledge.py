@@ -1,0 +1,117 @@
+"""Loads the knowledge file once and checks its cross-references up front.
+
+A typo in an answer's entry list should stop the action server at start-up, not
+surface as a broken reply in the middle of a customer's conversation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import yaml
+
+KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "procedures.yml"
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    section: str
+    text: Optional[str] = None
+    steps: Tuple[str, ...] = ()
+    items: Tuple[str, ...] = ()
+
+    def all_text(self) -> str:
+        return "\n".join([self.text or "", *self.steps, *self.items])
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: str
+    entries: Tuple[Entry, ...]
+    buttons: Tuple[Button, ...] = ()
+    intro: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Question:
+    slot: str
+    text: str
+    buttons: Tuple[Button, ...]
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    entries: Dict[str, Entry] = field(default_factory=dict)
+    answers: Dict[str, Answer] = field(default_factory=dict)
+    questions: Dict[str, Question] = field(default_factory=dict)
+    retry_intro: str = ""
+
+
+class KnowledgeError(ValueError):
+    """The knowledge file is malformed or refers to something it does not define."""
+
+
+def parse(raw: dict) -> Knowledge:
+    entries: Dict[str, Entry] = {}
+    for entry_id, spec in raw["entries"].items():
+        if not spec.get("section"):
+            raise KnowledgeError(f"entry {entry_id!r} names no document section")
+        if not (spec.get("text") or spec.get("steps") or spec.get("items")):
+            raise KnowledgeError(f"entry {entry_id!r} has no text, steps or items")
+        entries[entry_id] = Entry(
+            id=entry_id,
+            section=spec["section"],
+            text=spec.get("text"),
+            steps=tuple(spec.get("steps", ())),
+            items=tuple(spec.get("items", ())),
+        )
+    buttons = {
+        button_id: Button(title=spec["title"], payload=spec["payload"])
+        for button_id, spec in raw.get("buttons", {}).items()
+    }
+    answers: Dict[str, Answer] = {}
+    for answer_id, spec in raw["answers"].items():
+        missing = [e for e in spec["entries"] if e not in entries]
+        missing += [b for b in spec.get("buttons", []) if b not in buttons]
+        if missing:
+            raise KnowledgeError(f"answer {answer_id!r} refers to undefined {missing}")
+        answers[answer_id] = Answer(
+            id=answer_id,
+            entries=tuple(entries[e] for e in spec["entries"]),
+            buttons=tuple(buttons[b] for b in spec.get("buttons", [])),
+            intro=spec.get("intro"),
+        )
+    raw_questions = dict(raw["questions"])
+    retry_intro = raw_questions.pop("retry_intro")
+    questions: Dict[str, Question] = {}
+    for slot, spec in raw_questions.items():
+        missing = [b for b in spec["buttons"] if b not in buttons]
+        if missing:
+            raise KnowledgeError(f"question {slot!r} refers to undefined {missing}")
+        questions[slot] = Question(
+            slot=slot, text=spec["text"], buttons=tuple(buttons[b] for b in spec["buttons"])
+        )
+    return Knowledge(
+        entries=entries, answers=answers, questions=questions, retry_intro=retry_intro
+    )
+
+
+@lru_cache(maxsize=None)
+def load(path: Path = KNOWLEDGE_FILE) -> Knowledge:
+    with open(path, encoding="utf-8") as handle:
+        return parse(yaml.safe_load(handle))
+
+
+def entries_of(answer_ids: List[str]) -> List[Entry]:
+    """The entries a list of answers delivers, for coverage checks."""
+    knowledge = load()
+    return [entry for a in answer_ids for entry in knowledge.answers[a].entries]

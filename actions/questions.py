@@ -1,0 +1,47 @@
+"""The forms' questions (``action_ask_<slot>``), rendered from the knowledge file.
+
+Custom ask actions rather than ``utter_ask_*`` responses keep every question next
+to its buttons in one file, and let the question apologise first when the last
+answer could not be used.
+"""
+from __future__ import annotations
+
+from typing import ClassVar, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.forms import FLAG_SLOT
+from actions.renderer import render_question
+
+
+class AskForSlot(Action):
+    slot: ClassVar[Text]
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        retry = bool(tracker.get_slot(FLAG_SLOT))
+        dispatcher.utter_message(**render_question(self.slot, after_unusable_answer=retry))
+        return []
+
+
+class AskOrderStatus(AskForSlot):
+    slot = "order_status"
+
+
+class AskPaymentMethod(AskForSlot):
+    slot = "payment_method"
+
+
+class AskContactChannel(AskForSlot):
+    slot = "contact_channel"
+
+
+class AskSeller(AskForSlot):
+    slot = "seller"

@@ -1,0 +1,26 @@
+"""Canonical slot values, read from the categorical slots of ``domain.yml``.
+
+Users can type ``/intent{"slot": "anything"}`` by hand, so a slot value is only
+trusted when it is one of the values the domain declares.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.types import DomainDict
+
+
+def allowed_values(domain: DomainDict, slot: Text) -> list:
+    values = domain.get("slots", {}).get(slot, {}).get("values", [])
+    return [v for v in values if v != "__other__"]  # Rasa's catch-all, never a real value
+
+
+def canonical(value: Any, slot: Text, domain: DomainDict) -> Optional[Text]:
+    if isinstance(value, list):  # two entities of one kind in a message: the last wins
+        value = value[-1] if value else None
+    return value if isinstance(value, str) and value in allowed_values(domain, slot) else None
+
+
+def canonical_slot(tracker: Tracker, slot: Text, domain: DomainDict) -> Optional[Text]:
+    return canonical(tracker.get_slot(slot), slot, domain)

@@ -1,0 +1,103 @@
+"""Shared test plumbing: paths, free ports, and real server processes."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+RASA = str(VENV_BIN / "rasa")
+MODEL = ROOT / "models" / "bot.tar.gz"
+SEED = ROOT.parent / "shared" / "seed" / "000_6b12e8a23907bd29.txt"
+RESULTS = ROOT / "results"
+
+QUIET_ENV = {
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "RASA_TELEMETRY_ENABLED": "false",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "PYTHONUNBUFFERED": "1",
+}
+
+
+def env(**extra: str) -> Dict[str, str]:
+    return {**os.environ, **QUIET_ENV, **extra}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_rasa(args: List[str], timeout: int = 1200) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [RASA, *args], cwd=ROOT, env=env(), capture_output=True, text=True, timeout=timeout
+    )
+
+
+class Server:
+    """A real server process, with its log kept for failure messages."""
+
+    def __init__(self, name: str, args: List[str], log_dir: Path) -> None:
+        self.name = name
+        self.args = args
+        self.log_path = log_dir / f"{name}.log"
+        self.process: Optional[subprocess.Popen] = None
+
+    def start(self) -> "Server":
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.args, cwd=ROOT, env=env(), stdout=log, stderr=subprocess.STDOUT
+        )
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log_tail(self, chars: int = 3000) -> str:
+        return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""
+
+    def wait_until(self, url: str, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process and self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited early:\n{self.log_tail()}")
+            try:
+                if requests.get(url, timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError(f"{self.name} not ready at {url}:\n{self.log_tail()}")
+
+
+class Bot:
+    """Talks to the Rasa REST channel like a chat client would."""
+
+    def __init__(self, base_url: str) -> None:
+        self.url = f"{base_url}/webhooks/rest/webhook"
+
+    def send(self, sender: str, message: str, timeout: float = 30) -> List[dict]:
+        response = requests.post(self.url, json={"sender": sender, "message": message}, timeout=timeout)
+        response.raise_for_status()
+        return response.json()
+
+    def say(self, sender: str, message: str) -> str:
+        """All reply texts of one turn, joined; buttons listed as [title]."""
+        parts = []
+        for reply in self.send(sender, message):
+            parts.append(reply.get("text", ""))
+            parts.extend(f"[{b['title']}]" for b in reply.get("buttons", []))
+        return "\n".join(parts)

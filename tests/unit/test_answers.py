@@ -1,0 +1,100 @@
+"""Each answer action picks the right knowledge answer for every slot value."""
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import (
+    ActionAnswerCancel, ActionAnswerCancelPenalty, ActionAnswerContact,
+    ActionAnswerRefund, ActionAnswerReturn, ActionAnswerShippingDelay,
+)
+from actions.renderer import render
+from tests.unit.conftest import make_tracker
+
+pytestmark = pytest.mark.anyio
+
+
+async def run(action, domain, **slots):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, make_tracker(slots=slots), domain)
+    return dispatcher.messages, events
+
+
+def texts(messages):
+    return "\n".join(m["text"] for m in messages)
+
+
+@pytest.mark.parametrize(
+    "slots, answers",
+    [
+        ({"order_status": "not_shipped"}, ["cancel_allowed"]),
+        ({"order_status": "preparing"}, ["cancel_preparing"]),
+        ({"order_status": "in_transit"}, ["cancel_not_possible"]),
+        ({"order_status": "delivered"}, ["cancel_not_possible"]),
+        ({"cancel_button": "shown"}, ["cancel_allowed"]),
+        ({"cancel_button": "absent"}, ["cancel_not_possible"]),
+        ({"cancel_button": "absent", "order_status": "not_shipped"}, ["cancel_not_possible"]),
+        ({"order_status": "preparing", "seller": "marketplace"}, ["cancel_preparing", "cancel_marketplace"]),
+        ({"order_status": "<script>"}, ["contact_choice"]),
+        ({}, ["contact_choice"]),
+    ],
+)
+async def test_cancel_branches(domain, slots, answers):
+    messages, events = await run(ActionAnswerCancel(), domain, **slots)
+    assert [m["text"] for m in messages] == [render(a)["text"] for a in answers]
+    assert SlotSet("order_status", None) in events and SlotSet("cancel_button", None) in events
+
+
+@pytest.mark.parametrize(
+    "method, answer",
+    [("credit_card", "refund_credit_card"), ("carrier_billing", "refund_carrier_billing"),
+     ("gift_card", "refund_not_covered"), ("other", "refund_not_covered"), ("paypay", "contact_choice")],
+)
+async def test_refund_branches(domain, method, answer):
+    messages, _ = await run(ActionAnswerRefund(), domain, payment_method=method)
+    assert texts(messages) == render(answer)["text"]
+
+
+async def test_refund_for_uncovered_method_says_so_and_invents_nothing(domain):
+    messages, _ = await run(ActionAnswerRefund(), domain, payment_method="other")
+    text = texts(messages)
+    assert "ご案内できる情報がありません" in text
+    assert "1日から3日" not in text  # the timing is given only for card / carrier billing
+
+
+@pytest.mark.parametrize(
+    "channel, must_contain, must_not_contain",
+    [("chat", "「今すぐチャットをはじめる」", "「今すぐ電話がほしい」"),
+     ("phone", "「今すぐ電話がほしい」", "「今すぐチャットをはじめる」")],
+)
+async def test_contact_by_channel(domain, channel, must_contain, must_not_contain):
+    messages, events = await run(ActionAnswerContact(), domain, contact_channel=channel)
+    text = texts(messages)
+    assert must_contain in text and must_not_contain not in text
+    assert text.count("手順①") == 1
+    assert SlotSet("contact_channel", None) in events
+
+
+@pytest.mark.parametrize(
+    "seller, label", [("amazon", "「商品の返品」"), ("marketplace", "販売元の了承")]
+)
+async def test_return_by_seller(domain, seller, label):
+    messages, _ = await run(ActionAnswerReturn(), domain, seller=seller)
+    assert label in texts(messages)
+
+
+async def test_shipping_delay_offers_chat_and_phone(domain):
+    messages, _ = await run(ActionAnswerShippingDelay(), domain)
+    assert "配送状況ページ" in texts(messages)
+    payloads = [b["payload"] for m in messages for b in m.get("buttons", [])]
+    assert '/contact_support{"contact_channel":"chat"}' in payloads
+    assert '/contact_support{"contact_channel":"phone"}' in payloads
+
+
+async def test_penalty_lists_the_three_behaviours(domain):
+    messages, _ = await run(ActionAnswerCancelPenalty(), domain)
+    text = texts(messages)
+    for behaviour in ["大量商品のキャンセル", "頻繁にキャンセル", "キャンセルリクエスト無しの受け取り拒否"]:
+        assert f"・{behaviour}" in text
+    assert "明確にされていません" in text

@@ -1,0 +1,68 @@
+"""Form validation keeps canonical values only and gives up after two retries."""
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms import MAX_REASKS, ValidateCancelForm, ValidateContactForm, ValidateRefundForm, ValidateReturnForm
+from actions.questions import AskOrderStatus, AskPaymentMethod
+from tests.unit.conftest import make_tracker
+
+pytestmark = pytest.mark.anyio
+
+FORMS = [
+    (ValidateCancelForm, "order_status", "preparing"),
+    (ValidateReturnForm, "seller", "marketplace"),
+    (ValidateRefundForm, "payment_method", "carrier_billing"),
+    (ValidateContactForm, "contact_channel", "phone"),
+]
+
+
+@pytest.mark.parametrize("form_class, slot, value", FORMS)
+async def test_canonical_value_is_kept(domain, form_class, slot, value):
+    validate = getattr(form_class(), f"validate_{slot}")
+    result = await validate(value, CollectingDispatcher(), make_tracker(), domain)
+    assert result == {slot: value, "unusable_answers": 0, "last_answer_unusable": False}
+
+
+@pytest.mark.parametrize("form_class, slot, value", FORMS)
+@pytest.mark.parametrize("bad", ["<img src=x onerror=alert(1)>", "よくわからない", "__other__", 42, None])
+async def test_unknown_value_is_never_stored(domain, form_class, slot, value, bad):
+    validate = getattr(form_class(), f"validate_{slot}")
+    result = await validate(bad, CollectingDispatcher(), make_tracker(), domain)
+    assert result[slot] is None
+    assert result["unusable_answers"] == 1 and result["last_answer_unusable"] is True
+
+
+async def test_form_gives_up_after_max_reasks(domain):
+    form = ValidateCancelForm()
+    asking = await form.required_slots(["order_status"], CollectingDispatcher(),
+                                       make_tracker(slots={"unusable_answers": MAX_REASKS}), domain)
+    done = await form.required_slots(["order_status"], CollectingDispatcher(),
+                                     make_tracker(slots={"unusable_answers": MAX_REASKS + 1}), domain)
+    assert asking == ["order_status"] and done == []
+
+
+async def test_cancel_button_answers_the_cancel_question(domain):
+    form = ValidateCancelForm()
+    tracker = make_tracker(slots={"cancel_button": "absent"})
+    assert await form.required_slots(["order_status"], CollectingDispatcher(), tracker, domain) == []
+    result = await form.validate_order_status("キャンセルボタンがない", CollectingDispatcher(), tracker, domain)
+    assert result == {"order_status": None, "last_answer_unusable": False}
+
+
+async def test_question_has_buttons_and_apologises_on_retry(domain):
+    first, retry = CollectingDispatcher(), CollectingDispatcher()
+    await AskOrderStatus().run(first, make_tracker(), domain)
+    await AskOrderStatus().run(retry, make_tracker(slots={"last_answer_unusable": True}), domain)
+    assert "「注文履歴」" in first.messages[0]["text"]
+    assert "読み取れませんでした" not in first.messages[0]["text"]
+    assert retry.messages[0]["text"].startswith("すみません")
+    titles = [b["title"] for b in first.messages[0]["buttons"]]
+    assert titles[:3] == ["出荷準備前", "出荷準備中", "配送中"]
+
+
+async def test_payment_question_never_asks_for_card_numbers(domain):
+    dispatcher = CollectingDispatcher()
+    await AskPaymentMethod().run(dispatcher, make_tracker(), domain)
+    assert "番号" not in dispatcher.messages[0]["text"]

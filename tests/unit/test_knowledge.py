@@ -1,0 +1,90 @@
+"""The knowledge file is faithful to the seed document and fully wired."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from actions import answers as answer_actions
+from actions.knowledge import KNOWLEDGE_FILE, KnowledgeError, load, parse
+from actions.renderer import render_text
+from tests.helpers import SEED
+
+QUOTE = re.compile(r"「([^」]+)」")
+REQUIRED_LABELS = [
+    "ヘルプ", "問題が解決しない場合は", "カスタマーサービスに連絡", "今すぐチャットをはじめる",
+    "Amazonから電話します", "電話", "今すぐ電話がほしい", "注文履歴", "注文をキャンセル",
+    "この注文の選択された商品をキャンセルします", "商品キャンセル", "チェックした商品をキャンセルする",
+    "商品の返品", "出荷準備前", "出荷準備中", "配送中",
+]
+
+
+@pytest.fixture(scope="module")
+def seed() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+def quoted_in_knowledge():
+    knowledge = load()
+    for entry in knowledge.entries.values():
+        for label in QUOTE.findall(entry.all_text()):
+            yield entry.id, label
+    for question in knowledge.questions.values():
+        for label in QUOTE.findall(question.text):
+            yield f"question {question.slot}", label
+
+
+def test_every_quoted_label_appears_verbatim_in_the_seed(seed):
+    missing = [(where, label) for where, label in quoted_in_knowledge()
+               if f"「{label}」" not in seed.replace("」 ", "」")]
+    assert not missing
+
+
+def test_the_issue_labels_are_all_quoted(seed):
+    labels = {label for _, label in quoted_in_knowledge()}
+    assert set(REQUIRED_LABELS) <= labels
+
+
+def test_every_entry_names_a_section_and_is_used_by_an_answer():
+    knowledge = load()
+    used = {e.id for a in knowledge.answers.values() for e in a.entries}
+    assert set(knowledge.entries) == used
+    assert all(e.section for e in knowledge.entries.values())
+
+
+def test_bullet_items_are_verbatim(seed):
+    for entry in load().entries.values():
+        for item in entry.items:
+            assert item in seed
+
+
+def test_every_answer_is_reachable_from_an_action():
+    reachable = {"contact_choice"}
+    for cls in vars(answer_actions).values():
+        for table in ("by_channel", "by_button", "by_status", "by_seller", "by_method"):
+            mapping = getattr(cls, table, None) if isinstance(cls, type) else None
+            if isinstance(mapping, dict):
+                for value in mapping.values():
+                    reachable.update(value if isinstance(value, list) else [value])
+    reachable.update({"shipping_delay", "cancel_penalty", "cancel_marketplace"})
+    assert reachable == set(load().answers)
+
+
+def test_steps_are_numbered_and_restart_after_a_note():
+    text = render_text(load().answers["cancel_preparing"])
+    assert text.count("手順①") == 2  # the cancel steps, then the return steps
+    assert "手順③ 「この注文の選択された商品をキャンセルします」" in text
+
+
+def test_polite_style():
+    for entry in load().entries.values():
+        for sentence in filter(None, re.split("[。]", entry.text or "")):
+            assert re.search("(ます|です|ません|しょう|ください|ようです|あり得ます)$", sentence), sentence
+
+
+def test_a_broken_reference_is_refused_at_load():
+    raw = yaml.safe_load(KNOWLEDGE_FILE.read_text(encoding="utf-8"))
+    raw["answers"]["shipping_delay"]["entries"].append("no.such.entry")
+    with pytest.raises(KnowledgeError):
+        parse(raw)
