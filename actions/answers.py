@@ -6,6 +6,7 @@ starts fresh.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import ClassVar, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, Tracker
@@ -20,15 +21,16 @@ from actions.slot_values import canonical_slot
 GAVE_UP: List[Text] = ["contact_choice"]
 
 
-class ProcedureAction(Action):
+class ProcedureAction(Action, ABC):
     action_name: ClassVar[Text]
     consumed_slots: ClassVar[Tuple[Text, ...]] = ()
 
     def name(self) -> Text:
         return self.action_name
 
+    @abstractmethod
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
-        raise NotImplementedError
+        """The knowledge answer ids to send, in order."""
 
     async def run(
         self,

@@ -8,7 +8,8 @@ procedure instead.
 """
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, List, Text
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -22,9 +23,16 @@ COUNTER_SLOT = "unusable_answers"
 FLAG_SLOT = "last_answer_unusable"  # read by the ask actions to apologise first
 
 
-class CanonicalSlotValidation(FormValidationAction):
-    form: ClassVar[Text]
-    slot: ClassVar[Text]
+class CanonicalSlotValidation(FormValidationAction, ABC):
+    @property
+    @abstractmethod
+    def form(self) -> Text:
+        """The form validated; subclasses set it as a class attribute."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> Text:
+        """The form's one question slot."""
 
     def name(self) -> Text:
         return f"validate_{self.form}"

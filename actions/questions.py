@@ -6,7 +6,8 @@ answer could not be used.
 """
 from __future__ import annotations
 
-from typing import ClassVar, List, Text
+from abc import ABC, abstractmethod
+from typing import List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -17,8 +18,11 @@ from actions.forms import FLAG_SLOT
 from actions.renderer import render_question
 
 
-class AskForSlot(Action):
-    slot: ClassVar[Text]
+class AskForSlot(Action, ABC):
+    @property
+    @abstractmethod
+    def slot(self) -> Text:
+        """The slot this question fills; subclasses set it as a class attribute."""
 
     def name(self) -> Text:
         return f"action_ask_{self.slot}"
