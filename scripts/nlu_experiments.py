@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import subprocess
 import sys
 import time
@@ -121,6 +122,8 @@ def run(name: str, folds: int) -> Dict[str, Any]:
         [str(ROOT / ".venv/bin/rasa"), "test", "nlu", "--nlu", "data/nlu", "--config", str(config_path),
          "--cross-validation", "--folds", str(folds), "--out", str(out), "--no-plot"],
         cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=(out / "log.txt").open("w"),
+        # A cache of its own, so experiments never read or lock the main model's cache.
+        env={**os.environ, "RASA_CACHE_DIRECTORY": str(OUT / ".cache")},
     )
     result = score(out / "intent_report.json", out / "intent_errors.json")
     result.update(name=name, entity_f1=entity_f1(out), seconds=round(time.monotonic() - started))
