@@ -80,7 +80,9 @@ VARIANTS: Dict[str, List[Callable[[Dict[str, Any]], None]]] = {
     "C-text-charwb3-diet0": [set_split_mode("C"), set_lemma("text")],
     "C-norm-char3-diet0": [set_split_mode("C"), set_char_analyzer("char")],
     "C-norm-charwb4-diet0": [set_split_mode("C"), set_char_analyzer("char_wb", 4)],
-    "C-norm-charwb3-diet1x128": [set_split_mode("C"), set_diet(number_of_transformer_layers=1, transformer_size=128)],
+    "C-norm-charwb3-diet1x128": [
+        set_split_mode("C"), set_diet(number_of_transformer_layers=1, transformer_size=128)
+    ],
     "C-norm-charwb3-diet0-crf": [set_split_mode("C"), crf_entities],
 }
 

@@ -7,7 +7,6 @@ the errors and the confusion matrix stay under results/nlu/.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -34,6 +34,7 @@ def test_every_installed_package_is_pinned_in_the_lock() -> None:
                             capture_output=True, text=True).stdout.split()
     locked = {line.strip().lower() for line in (ROOT / "requirements.lock").read_text().splitlines()
               if "==" in line}
-    unpinned = [p for p in frozen if "==" in p and not p.lower().startswith("pip==") and p.lower() not in locked]
+    unpinned = [p for p in frozen
+                if "==" in p and not p.lower().startswith("pip==") and p.lower() not in locked]
     assert not unpinned
     assert "rasa==3.6.21" in locked

@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Dict, List
 
 import pytest
+import yaml
 
 from actions.knowledge import load
-from tests.e2e.conversations import CONVERSATIONS
 from tests.helpers import Bot
+
+CONVERSATIONS: Dict[str, List[dict]] = yaml.safe_load(
+    (Path(__file__).parent / "conversations.yml").read_text(encoding="utf-8")
+)
 
 TRANSCRIPTS: Dict[str, List[str]] = {}
 
@@ -18,12 +23,12 @@ def test_conversation(bot: Bot, name: str) -> None:
     sender = f"e2e-{uuid.uuid4().hex[:10]}"
     replies = TRANSCRIPTS.setdefault(name, [])
     for turn in CONVERSATIONS[name]:
-        reply = bot.say(sender, turn.say)
+        reply = bot.say(sender, turn["say"])
         replies.append(reply)
-        for expected in turn.expect:
-            assert expected in reply, f"{turn.say!r} -> missing {expected!r} in:\n{reply}"
-        for refused in turn.refuse:
-            assert refused not in reply, f"{turn.say!r} -> unexpected {refused!r} in:\n{reply}"
+        for expected in turn.get("expect", []):
+            assert expected in reply, f"{turn['say']!r} -> missing {expected!r} in:\n{reply}"
+        for refused in turn.get("refuse", []):
+            assert refused not in reply, f"{turn['say']!r} -> unexpected {refused!r} in:\n{reply}"
 
 
 def test_every_knowledge_entry_is_delivered_by_some_conversation(bot: Bot) -> None:

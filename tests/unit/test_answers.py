@@ -6,8 +6,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import (
-    ActionAnswerCancel, ActionAnswerCancelPenalty, ActionAnswerContact,
-    ActionAnswerRefund, ActionAnswerReturn, ActionAnswerShippingDelay,
+    ActionAnswerCancel,
+    ActionAnswerCancelPenalty,
+    ActionAnswerContact,
+    ActionAnswerRefund,
+    ActionAnswerReturn,
+    ActionAnswerShippingDelay,
 )
 from actions.renderer import render
 from tests.unit.conftest import make_tracker

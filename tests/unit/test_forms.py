@@ -4,7 +4,13 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import MAX_REASKS, ValidateCancelForm, ValidateContactForm, ValidateRefundForm, ValidateReturnForm
+from actions.forms import (
+    MAX_REASKS,
+    ValidateCancelForm,
+    ValidateContactForm,
+    ValidateRefundForm,
+    ValidateReturnForm,
+)
 from actions.questions import AskOrderStatus, AskPaymentMethod
 from tests.unit.conftest import make_tracker
 
@@ -47,7 +53,9 @@ async def test_cancel_button_answers_the_cancel_question(domain):
     form = ValidateCancelForm()
     tracker = make_tracker(slots={"cancel_button": "absent"})
     assert await form.required_slots(["order_status"], CollectingDispatcher(), tracker, domain) == []
-    result = await form.validate_order_status("キャンセルボタンがない", CollectingDispatcher(), tracker, domain)
+    result = await form.validate_order_status(
+        "キャンセルボタンがない", CollectingDispatcher(), tracker, domain
+    )
     assert result == {"order_status": None, "last_answer_unusable": False}
 
 
