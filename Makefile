@@ -17,6 +17,9 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data nlu_components -name '*.
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
+# Fixed seeds alone leave TensorFlow's CPU reductions free to reorder; with this
+# two trainings give bit-identical predictions (tests/test_determinism.py).
+export TF_DETERMINISTIC_OPS := 1
 
 .PHONY: help run shell test train validate clean lock setup
 
