@@ -26,7 +26,7 @@ def predictions(model: str, out: Path) -> Dict[str, Tuple[str, float]]:
 
 def test_retraining_from_scratch_gives_the_same_predictions(trained_model: str, tmp_path: Path) -> None:
     subprocess.run(
-        [RASA, "train", "nlu", "--out", str(tmp_path / "models"), "--fixed-model-name", "again"],
+        [RASA, "train", "--out", str(tmp_path / "models"), "--fixed-model-name", "again"],
         cwd=ROOT, env=env(RASA_CACHE_DIRECTORY=str(tmp_path / "cache")), check=True,
         capture_output=True, timeout=1200,
     )
