@@ -72,6 +72,11 @@ def crf_entities(config: Dict[str, Any]) -> None:
     pipeline.insert(pipeline.index(diet), {"name": "CRFEntityExtractor"})
 
 
+def no_fallback(config: Dict[str, Any]) -> None:
+    """Raw confidences, so that fallback thresholds can be swept afterwards."""
+    config["pipeline"] = [c for c in config["pipeline"] if c["name"] != "FallbackClassifier"]
+
+
 VARIANTS: Dict[str, List[Callable[[Dict[str, Any]], None]]] = {
     "C-norm-charwb3-diet0": [set_split_mode("C")],
     "A-norm-charwb3-diet0": [set_split_mode("A")],
@@ -84,6 +89,7 @@ VARIANTS: Dict[str, List[Callable[[Dict[str, Any]], None]]] = {
         set_split_mode("C"), set_diet(number_of_transformer_layers=1, transformer_size=128)
     ],
     "C-norm-charwb3-diet0-crf": [set_split_mode("C"), crf_entities],
+    "C-norm-charwb3-diet0-crf-nofallback": [set_split_mode("C"), crf_entities, no_fallback],
 }
 
 
@@ -122,7 +128,7 @@ def run(name: str, folds: int) -> Dict[str, Any]:
     started = time.monotonic()
     subprocess.run(
         [str(ROOT / ".venv/bin/rasa"), "test", "nlu", "--nlu", "data/nlu", "--config", str(config_path),
-         "--cross-validation", "--folds", str(folds), "--out", str(out), "--no-plot"],
+         "--cross-validation", "--folds", str(folds), "--out", str(out), "--no-plot", "--successes"],
         cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=(out / "log.txt").open("w"),
         # A cache of its own, so experiments never read or lock the main model's cache.
         env={**os.environ, "RASA_CACHE_DIRECTORY": str(OUT / ".cache")},
@@ -150,6 +156,31 @@ def table() -> str:
     return "\n".join(lines)
 
 
+def threshold_sweep(name: str = "C-norm-charwb3-diet0-crf-nofallback") -> str:
+    """What a FallbackClassifier threshold would do to the cross-validated predictions.
+
+    A prediction below the threshold becomes nlu_fallback: it costs a correct in-scope
+    answer when the message was in scope, and saves a wrong one when it was not.
+    """
+    out = OUT / name
+    predictions = []
+    for file in ("intent_successes.json", "intent_errors.json"):
+        path = out / file
+        predictions += json.loads(path.read_text()) if path.exists() else []
+    if not predictions:
+        return ""
+    lines = ["| threshold | in-scope messages answered correctly | out-of-scope leak into in-scope |",
+             "| --- | --- | --- |"]
+    in_scope = [p for p in predictions if p["intent"] in IN_SCOPE]
+    oos = [p for p in predictions if p["intent"] == "out_of_scope"]
+    for threshold in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        kept = lambda p: p["intent_prediction"]["confidence"] >= threshold  # noqa: E731
+        right = sum(1 for p in in_scope if kept(p) and p["intent_prediction"]["name"] == p["intent"])
+        leaked = sum(1 for p in oos if kept(p) and p["intent_prediction"]["name"] in IN_SCOPE)
+        lines.append(f"| {threshold:.1f} | {right / len(in_scope):.2%} | {leaked / len(oos):.2%} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=3)
@@ -160,6 +191,8 @@ def main() -> None:
         for name in args.only:
             run(name, args.folds)
     print(table())
+    print()
+    print(threshold_sweep())
 
 
 if __name__ == "__main__":
