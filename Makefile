@@ -18,10 +18,12 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help run shell test train validate clean lock setup
+WEB_STAMP   := web/node_modules/.package-lock.json
+
+.PHONY: help run shell test train validate clean lock setup browser
 
 help:
-	@echo "make run   - start the bot (action server :5055, Rasa REST :5005)"
+	@echo "make run   - start the bot: chat page http://localhost:8080, Rasa :5005, actions :5055"
 	@echo "make test  - set everything up and run the whole test suite"
 	@echo "make train | shell | validate | clean | lock"
 
@@ -53,13 +55,20 @@ train: $(MODEL)
 validate: setup
 	$(RASA) data validate --fail-on-warnings
 
-run: $(MODEL)
+$(WEB_STAMP): web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm is needed for the chat page (apt-get install npm)"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+
+browser:
+	scripts/install_chromium.sh
+
+run: $(MODEL) $(WEB_STAMP)
 	scripts/run.sh serve
 
 shell: $(MODEL)
 	scripts/run.sh shell
 
-test: $(MODEL)
+test: $(MODEL) $(WEB_STAMP) browser
 	$(PY) -m pytest
 
 lock:
@@ -70,4 +79,4 @@ lock:
 	  /tmp/lock-venv/bin/pip freeze --all | grep -v '^pip=='; } > requirements.lock
 
 clean:
-	rm -rf $(VENV) build models results .rasa .pytest_cache
+	rm -rf $(VENV) build models results .rasa .pytest_cache web/node_modules

@@ -89,6 +89,9 @@ VARIANTS: Dict[str, List[Callable[[Dict[str, Any]], None]]] = {
         set_split_mode("C"), set_diet(number_of_transformer_layers=1, transformer_size=128)
     ],
     "C-norm-charwb3-diet0-crf": [set_split_mode("C"), crf_entities],
+    "A-norm-charwb3-diet0-crf": [set_split_mode("A"), crf_entities],
+    "B-norm-charwb3-diet0-crf": [set_split_mode("B"), crf_entities],
+    "C-lemma-charwb3-diet0-crf": [set_split_mode("C"), set_lemma("lemma"), crf_entities],
     "C-norm-charwb3-diet0-crf-nofallback": [set_split_mode("C"), crf_entities, no_fallback],
 }
 

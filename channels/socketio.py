@@ -1,0 +1,57 @@
+"""Rasa's socket.io channel, fixed for python-socketio 5 and locked to the page's origin.
+
+Two things in Rasa 3.6's ``SocketIOInput`` break a real widget:
+- it calls ``AsyncServer.enter_room`` without awaiting it; with python-socketio 5 that
+  coroutine never runs, the browser never joins its session's room, and with
+  ``session_persistence`` every bot reply is sent to an empty room (silence);
+- it turns off python-engineio's origin check (``cors_allowed_origins=[]``), so any
+  web page could open a socket to the bot.
+
+This subclass keeps everything else of Rasa's channel (events, session persistence,
+JWT option, output channel) and fixes both. The allowed origins come from
+credentials.yml (``cors_allowed_origins``).
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint
+
+
+class SocketIOChannel(SocketIOInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SocketIOChannel":
+        credentials = dict(credentials or {})
+        origins = credentials.pop("cors_allowed_origins", None)
+        channel = super().from_credentials(credentials)
+        channel.allowed_origins = list(origins or [])
+        return channel
+
+    allowed_origins: List[Text] = []
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+        sio = self.sio
+        assert sio is not None
+        # python-engineio checks the Origin header of every connection (polling and
+        # websocket) and answers CORS for polling; an empty list would disable both.
+        sio.eio.cors_allowed_origins = self.allowed_origins or None
+
+        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+            data = data if isinstance(data, dict) else {}
+            session_id = data.get("session_id")
+            if not isinstance(session_id, str) or not session_id:
+                session_id = uuid.uuid4().hex
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id)
+            await sio.emit("session_confirm", session_id, room=sid)
+
+        sio.on("session_request", handler=session_request, namespace=self.namespace)
+        return blueprint
