@@ -3,6 +3,7 @@
 # server (serve) or rasa shell (shell). All stop together on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mkdir -p var  # the SQLite tracker store of endpoints.yml lives here
 mode="${1:-serve}"
 RASA=.venv/bin/rasa
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"

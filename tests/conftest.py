@@ -5,9 +5,8 @@ import uuid
 from typing import Iterator
 
 import pytest
-import yaml
 
-from tests.helpers import MODEL, RASA, RESULTS, ROOT, Bot, Server, free_port
+from tests.helpers import MODEL, RASA, RESULTS, Bot, RasaServer, Server, free_port
 
 
 @pytest.fixture(scope="session")
@@ -34,21 +33,10 @@ def action_server(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def rasa_server(trained_model: str, action_server: str, tmp_path_factory) -> Iterator[str]:
-    endpoints = tmp_path_factory.mktemp("rasa") / "endpoints.yml"
-    config = yaml.safe_load((ROOT / "endpoints.yml").read_text())
-    config["action_endpoint"]["url"] = f"{action_server}/webhook"
-    endpoints.write_text(yaml.safe_dump(config))
-    port = free_port()
-    server = Server(
-        "rasa_server",
-        [RASA, "run", "--model", trained_model, "--endpoints", str(endpoints),
-         "--credentials", str(ROOT / "credentials.yml"), "--port", str(port), "-i", "127.0.0.1"],
-        RESULTS / "logs",
-    ).start()
-    url = f"http://127.0.0.1:{port}"
+    server = RasaServer("rasa_server", trained_model, action_server, tmp_path_factory.mktemp("rasa"))
     try:
-        server.wait_until(f"{url}/", timeout=240)
-        yield url
+        server.start()
+        yield server.url
     finally:
         server.stop()
 

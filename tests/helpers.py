@@ -84,6 +84,45 @@ class Server:
         raise TimeoutError(f"{self.name} not ready at {url}:\n{self.log_tail()}")
 
 
+class RasaServer(Server):
+    """``rasa run`` with the project's endpoints and credentials, adapted for a test.
+
+    The tracker store goes to a SQLite file of the test's own, the action endpoint to the
+    test's action server; ``restart`` keeps both, as a real restart would.
+    """
+
+    def __init__(self, name: str, model: str, action_server: str, workdir: Path,
+                 credentials_override: Optional[Dict] = None) -> None:
+        import yaml
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.db_path = workdir / "conversations.db"
+        endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
+        endpoints["action_endpoint"]["url"] = f"{action_server}/webhook"
+        endpoints["tracker_store"]["db"] = str(self.db_path)
+        credentials = yaml.safe_load((ROOT / "credentials.yml").read_text())
+        for channel, settings in (credentials_override or {}).items():
+            credentials[channel] = {**(credentials.get(channel) or {}), **settings}
+        (workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
+        (workdir / "credentials.yml").write_text(yaml.safe_dump(credentials))
+        super().__init__(name, [
+            RASA, "run", "--model", model, "-i", "127.0.0.1", "--port", str(self.port),
+            "--endpoints", str(workdir / "endpoints.yml"),
+            "--credentials", str(workdir / "credentials.yml"),
+        ], RESULTS / "logs")
+
+    def start(self) -> "RasaServer":
+        (RESULTS / "logs").mkdir(parents=True, exist_ok=True)
+        super().start()
+        self.wait_until(f"{self.url}/", timeout=240)
+        return self
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
 class Bot:
     """Talks to the Rasa REST channel like a chat client would."""
 

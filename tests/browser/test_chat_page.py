@@ -11,10 +11,9 @@ from urllib.parse import urlparse
 
 import pytest
 import requests
-import yaml
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.helpers import RASA, RESULTS, ROOT, Server, free_port
+from tests.helpers import RESULTS, ROOT, RasaServer, Server, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -28,37 +27,24 @@ XSS = "<img src=x onerror=alert(1)>"
 class ChatStack:
     """A Rasa server with the socket.io channel, and the chat page in front of it."""
 
-    def __init__(self, action_server: str, tmp_path) -> None:
-        self.web_port, self.rasa_port = free_port(), free_port()
+    def __init__(self, action_server: str, model: str, workdir) -> None:
+        self.web_port = free_port()
         self.page_url = f"http://127.0.0.1:{self.web_port}/"
-        self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
-        credentials = yaml.safe_load((ROOT / "credentials.yml").read_text())
-        credentials["channels.socketio.SocketIOChannel"]["cors_allowed_origins"] = [
-            f"http://127.0.0.1:{self.web_port}"
-        ]
-        (tmp_path / "credentials.yml").write_text(yaml.safe_dump(credentials))
-        (tmp_path / "endpoints.yml").write_text(
-            yaml.safe_dump({"action_endpoint": {"url": f"{action_server}/webhook"}})
-        )
-        logs = RESULTS / "logs"
-        self.rasa = Server("rasa_socketio", [
-            RASA, "run", "--model", str(ROOT / "models" / "bot.tar.gz"), "-i", "127.0.0.1",
-            "--port", str(self.rasa_port), "--credentials", str(tmp_path / "credentials.yml"),
-            "--endpoints", str(tmp_path / "endpoints.yml")], logs)
+        self.rasa = RasaServer("rasa_socketio", model, action_server, workdir, credentials_override={
+            "channels.socketio.SocketIOChannel": {"cors_allowed_origins": [f"http://127.0.0.1:{self.web_port}"]}
+        })
+        self.rasa_url = self.rasa.url
         self.web = Server("chat_page", [
             sys.executable, str(ROOT / "scripts" / "serve_web.py"), "--host", "127.0.0.1",
-            "--port", str(self.web_port), "--rasa-url", self.rasa_url], logs)
+            "--port", str(self.web_port), "--rasa-url", self.rasa_url], RESULTS / "logs")
 
     def start(self) -> None:
-        self.rasa.start()
         self.web.start()
+        self.rasa.start()
         self.web.wait_until(self.page_url, timeout=30)
-        self.rasa.wait_until(f"{self.rasa_url}/", timeout=240)
 
     def restart_rasa(self) -> None:
-        self.rasa.stop()
-        self.rasa.start()
-        self.rasa.wait_until(f"{self.rasa_url}/", timeout=240)
+        self.rasa.restart()
 
     def stop(self) -> None:
         self.web.stop()
@@ -67,7 +53,7 @@ class ChatStack:
 
 @pytest.fixture(scope="module")
 def stack(action_server: str, trained_model: str, tmp_path_factory) -> Iterator[ChatStack]:
-    chat = ChatStack(action_server, tmp_path_factory.mktemp("chat"))
+    chat = ChatStack(action_server, trained_model, tmp_path_factory.mktemp("chat"))
     chat.start()
     try:
         yield chat
