@@ -20,7 +20,11 @@ export RASA_TELEMETRY_ENABLED := false
 
 WEB_STAMP   := web/node_modules/.package-lock.json
 
-.PHONY: help run shell test train validate clean lock setup browser
+PROFILE     ?= default
+ENDPOINTS   := $(if $(filter production,$(PROFILE)),endpoints.production.yml,endpoints.yml)
+export ENDPOINTS
+
+.PHONY: help run shell test train validate clean lock setup browser services
 
 help:
 	@echo "make run   - start the bot: chat page http://localhost:8080, Rasa :5005, actions :5055"
@@ -62,13 +66,16 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 browser:
 	scripts/install_chromium.sh
 
+services:
+	scripts/install_services.sh
+
 run: $(MODEL) $(WEB_STAMP)
 	scripts/run.sh serve
 
 shell: $(MODEL)
 	scripts/run.sh shell
 
-test: $(MODEL) $(WEB_STAMP) browser
+test: $(MODEL) $(WEB_STAMP) browser services
 	$(PY) -m pytest
 
 lock:

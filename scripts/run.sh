@@ -25,10 +25,10 @@ case "$mode" in
     .venv/bin/python scripts/serve_web.py --port "$WEB_PORT" --rasa-url "http://localhost:$RASA_PORT" &
     pids="$pids $!"
     echo "Chat page: http://localhost:$WEB_PORT/  (Rasa REST: POST http://localhost:$RASA_PORT/webhooks/rest/webhook, action server :$ACTIONS_PORT)"
-    "$RASA" run --model models/bot.tar.gz --endpoints endpoints.yml --credentials credentials.yml --port "$RASA_PORT"
+    "$RASA" run --model models/bot.tar.gz --endpoints "${ENDPOINTS:-endpoints.yml}" --credentials credentials.yml --port "$RASA_PORT"
     ;;
   shell)
-    "$RASA" shell --model models/bot.tar.gz --endpoints endpoints.yml
+    "$RASA" shell --model models/bot.tar.gz --endpoints "${ENDPOINTS:-endpoints.yml}"
     ;;
   *) echo "usage: $0 serve|shell" >&2; exit 2 ;;
 esac

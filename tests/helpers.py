@@ -45,16 +45,19 @@ def run_rasa(args: List[str], timeout: int = 1200) -> subprocess.CompletedProces
 class Server:
     """A real server process, with its log kept for failure messages."""
 
-    def __init__(self, name: str, args: List[str], log_dir: Path) -> None:
+    def __init__(self, name: str, args: List[str], log_dir: Path,
+                 extra_env: Optional[Dict[str, str]] = None) -> None:
         self.name = name
         self.args = args
         self.log_path = log_dir / f"{name}.log"
+        self.extra_env = extra_env or {}
         self.process: Optional[subprocess.Popen] = None
 
     def start(self) -> "Server":
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            self.args, cwd=ROOT, env=env(), stdout=log, stderr=subprocess.STDOUT
+            self.args, cwd=ROOT, env=env(**self.extra_env), stdout=log, stderr=subprocess.STDOUT
         )
         return self
 
@@ -92,28 +95,33 @@ class RasaServer(Server):
     """
 
     def __init__(self, name: str, model: str, action_server: str, workdir: Path,
-                 credentials_override: Optional[Dict] = None) -> None:
+                 credentials_override: Optional[Dict] = None,
+                 production_env: Optional[Dict[str, str]] = None) -> None:
+        """``production_env``: run the production profile with these variables."""
         import yaml
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.db_path = workdir / "conversations.db"
-        endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
-        endpoints["action_endpoint"]["url"] = f"{action_server}/webhook"
-        endpoints["tracker_store"]["db"] = str(self.db_path)
+        if production_env is not None:
+            (workdir / "endpoints.yml").write_text((ROOT / "endpoints.production.yml").read_text())
+            production_env = {**production_env, "ACTION_ENDPOINT_URL": f"{action_server}/webhook"}
+        else:
+            endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
+            endpoints["action_endpoint"]["url"] = f"{action_server}/webhook"
+            endpoints["tracker_store"]["db"] = str(self.db_path)
+            (workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
         credentials = yaml.safe_load((ROOT / "credentials.yml").read_text())
         for channel, settings in (credentials_override or {}).items():
             credentials[channel] = {**(credentials.get(channel) or {}), **settings}
-        (workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
         (workdir / "credentials.yml").write_text(yaml.safe_dump(credentials))
         super().__init__(name, [
             RASA, "run", "--model", model, "-i", "127.0.0.1", "--port", str(self.port),
             "--endpoints", str(workdir / "endpoints.yml"),
             "--credentials", str(workdir / "credentials.yml"),
-        ], RESULTS / "logs")
+        ], RESULTS / "logs", extra_env=production_env)
 
     def start(self) -> "RasaServer":
-        (RESULTS / "logs").mkdir(parents=True, exist_ok=True)
         super().start()
         self.wait_until(f"{self.url}/", timeout=240)
         return self

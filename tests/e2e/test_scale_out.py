@@ -1,0 +1,86 @@
+"""Two Rasa processes share PostgreSQL (tracker store) and Redis (lock store).
+
+Each conversation's messages go alternately to the two instances, many conversations at
+once; afterwards every tracker holds every message and reply in order, and a cancel
+flow started on one instance finishes on the other.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Iterator, List, Tuple
+
+import pytest
+
+from tests.helpers import Bot, RasaServer
+from tests.services import PostgresServer, RedisServer
+
+CONVERSATIONS = 16
+SENDERS_AT_ONCE = 8
+TURNS: List[Tuple[str, str]] = [
+    ("注文をキャンセルしたい", "ステータス"),
+    ("出荷準備中です", "「キャンセルできない場合がある」"),
+    ("ありがとうございます", "どういたしまして"),
+]
+
+
+@pytest.fixture(scope="module")
+def backing_services(tmp_path_factory) -> Iterator[Tuple[PostgresServer, RedisServer]]:
+    workdir = tmp_path_factory.mktemp("services")
+    postgres = PostgresServer().init().start()
+    redis_server = RedisServer(workdir).start()
+    try:
+        postgres.create_database()
+        yield postgres, redis_server
+    finally:
+        redis_server.stop()
+        postgres.remove()
+
+
+@pytest.fixture(scope="module")
+def two_instances(backing_services, trained_model: str, action_server: str,
+                  tmp_path_factory) -> Iterator[List[RasaServer]]:
+    postgres, redis_server = backing_services
+    production_env = {**postgres.env(), **redis_server.env()}
+    servers = [
+        RasaServer(f"rasa_instance_{i}", trained_model, action_server,
+                   tmp_path_factory.mktemp(f"instance{i}"), production_env=production_env)
+        for i in (0, 1)
+    ]
+    try:
+        for server in servers:
+            server.start()
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def converse(instances: List[RasaServer], sender: str) -> List[str]:
+    """One customer; turn k goes to instance k % 2. Returns the problems found."""
+    problems = []
+    for k, (text, expected) in enumerate(TURNS):
+        reply = Bot(instances[(k + hash(sender)) % 2].url).say(sender, text)
+        if expected not in reply:
+            problems.append(f"{sender} turn {k}: {expected!r} not in {reply!r}")
+    return problems
+
+
+def test_conversations_alternate_between_instances(backing_services, two_instances) -> None:
+    postgres, _ = backing_services
+    senders = [f"scale-{uuid.uuid4().hex[:8]}" for _ in range(CONVERSATIONS)]
+    with ThreadPoolExecutor(max_workers=SENDERS_AT_ONCE) as pool:
+        problems = [p for result in pool.map(lambda s: converse(two_instances, s), senders) for p in result]
+    assert not problems
+
+    for sender in senders:
+        rows = postgres.query(
+            "SELECT type_name, data FROM events WHERE sender_id = %s AND type_name IN ('user', 'bot') "
+            "ORDER BY id", sender)
+        kinds = [kind for kind, _ in rows]
+        user_texts = [json.loads(data)["text"] for kind, data in rows if kind == "user"]
+        assert user_texts == [text for text, _ in TURNS], sender
+        # every user message is followed by at least one bot reply before the next one
+        assert kinds[0] == "user" and kinds[-1] == "bot"
+        assert "user,user" not in ",".join(kinds), sender

@@ -1,0 +1,124 @@
+"""Real PostgreSQL and Redis servers for tests: loopback, own ports, temporary data.
+
+Installed by scripts/install_services.sh (Debian packages); started and stopped here,
+so nothing outside the test's temporary folder is touched.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List
+
+import psycopg2
+import redis
+
+from tests.helpers import free_port
+
+PASSWORD = "test-password-not-secret"
+
+
+def _as_postgres_user(args: List[str]) -> List[str]:
+    """PostgreSQL refuses to run as root; as root, run it as Debian's postgres user."""
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+class PostgresServer:
+    def __init__(self) -> None:
+        self.bin = Path(sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1])
+        # Not under pytest's tmp_path: as root that is private to root, and the server
+        # runs as the postgres user.
+        self.home = Path(tempfile.mkdtemp(prefix="support-bot-pg-"))
+        self.dir = self.home / "pgdata"
+        self.port = free_port()
+        self.user = "rasa"
+        self.db = "rasa"
+
+    def env(self) -> Dict[str, str]:
+        """The production profile's variables for this server."""
+        return {"POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": str(self.port),
+                "POSTGRES_DB": self.db, "POSTGRES_USER": self.user, "POSTGRES_PASSWORD": PASSWORD}
+
+    def init(self) -> "PostgresServer":
+        self.dir.mkdir(parents=True)
+        password_file = self.home / "pgpass.txt"
+        password_file.write_text(PASSWORD)
+        if os.geteuid() == 0:
+            for path in (self.home, self.dir, password_file):
+                shutil.chown(path, "postgres", "postgres")
+        subprocess.run(_as_postgres_user([
+            str(self.bin / "initdb"), "-D", str(self.dir), "-U", self.user, "-A", "scram-sha-256",
+            f"--pwfile={password_file}", "--no-sync", "-E", "UTF8", "--locale=C"]),
+            check=True, capture_output=True)
+        return self
+
+    def start(self) -> "PostgresServer":
+        subprocess.run(_as_postgres_user([
+            str(self.bin / "pg_ctl"), "-D", str(self.dir), "-w", "-l", str(self.dir / "server.log"),
+            "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start"]), check=True, capture_output=True)
+        return self
+
+    def stop(self) -> None:
+        subprocess.run(_as_postgres_user([str(self.bin / "pg_ctl"), "-D", str(self.dir), "-m", "fast",
+                                          "-w", "stop"]), capture_output=True)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def create_database(self) -> None:
+        connection = psycopg2.connect(host="127.0.0.1", port=self.port, user=self.user,
+                                      password=PASSWORD, dbname="postgres")
+        connection.autocommit = True  # CREATE DATABASE cannot run in a transaction
+        try:
+            connection.cursor().execute(f"CREATE DATABASE {self.db}")
+        finally:
+            connection.close()
+
+    def query(self, sql: str, *params) -> list:
+        connection = psycopg2.connect(host="127.0.0.1", port=self.port, user=self.user,
+                                      password=PASSWORD, dbname=self.db)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        finally:
+            connection.close()
+
+
+class RedisServer:
+    def __init__(self, workdir: Path) -> None:
+        self.dir = workdir / "redis"
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    def env(self) -> Dict[str, str]:
+        return {"REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.port),
+                "REDIS_PASSWORD": PASSWORD, "REDIS_DB": "0"}
+
+    def start(self) -> "RedisServer":
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
+             "--save", "", "--appendonly", "no", "--requirepass", PASSWORD, "--daemonize", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        client = redis.Redis(host="127.0.0.1", port=self.port, password=PASSWORD)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                return self
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
