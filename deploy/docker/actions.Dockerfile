@@ -1,0 +1,9 @@
+# The action server: the custom actions and the knowledge file they render from.
+#   docker build -f deploy/docker/actions.Dockerfile -t amazon-support-bot/actions:latest .
+FROM rasa/rasa-sdk:3.6.2
+
+WORKDIR /app
+COPY --chown=1001:0 actions /app/actions
+COPY --chown=1001:0 knowledge /app/knowledge
+USER 1001
+CMD ["start", "--actions", "actions", "--port", "5055"]

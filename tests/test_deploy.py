@@ -1,0 +1,61 @@
+"""Deployment files: valid YAML, pinned images, and none of the charts' insecure defaults."""
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from tests.helpers import ROOT
+
+DEPLOY = ROOT / "deploy"
+LOCK = (ROOT / "requirements.lock").read_text().lower()
+
+
+def load(name: str) -> dict:
+    return yaml.safe_load((DEPLOY / "helm" / name).read_text())
+
+
+def test_rasa_values_enable_shared_stores_and_override_insecure_defaults() -> None:
+    values = load("rasa-values.yaml")
+    settings = values["applicationSettings"]
+    endpoints = settings["endpoints"]
+    assert values["replicaCount"] >= 2
+    assert endpoints["trackerStore"]["enabled"] and endpoints["trackerStore"]["dialect"] == "postgresql"
+    assert endpoints["lockStore"]["enabled"] and endpoints["lockStore"]["type"] == "redis"
+    assert settings["token"] not in ("rasaToken", "", None)
+    assert settings["cors"] not in ("*", "", None)
+    assert settings["enableAPI"] is False
+    assert settings["initialModel"] == ""
+    assert values["global"]["postgresql"]["postgresqlPassword"] != "password"
+    assert values["global"]["redis"]["password"] != "redis-password"
+    assert values["postgresql"]["auth"]["existingSecret"] and values["redis"]["auth"]["existingSecret"]
+    requests = values["resources"]["requests"]
+    assert requests["cpu"] and requests["memory"]
+
+
+def test_action_server_values() -> None:
+    values = load("action-server-values.yaml")
+    assert values["replicaCount"] >= 2
+    assert values["resources"]["requests"]["memory"]
+
+
+def test_dockerfiles_pin_their_base_images_and_packages() -> None:
+    rasa = (DEPLOY / "docker" / "rasa.Dockerfile").read_text()
+    actions = (DEPLOY / "docker" / "actions.Dockerfile").read_text()
+    assert re.search(r"^FROM rasa/rasa:3\.6\.(2[1-9]|[3-9]\d)\b", rasa, re.M)
+    assert re.search(r"^FROM rasa/rasa-sdk:3\.6\.\d+\s*$", actions, re.M)
+    for pin in re.findall(r"([A-Za-z_.-]+==[\w.]+)", rasa):
+        assert pin.lower().replace("_", "-") in LOCK.replace("_", "-"), pin
+    sdk = re.search(r"rasa/rasa-sdk:(\S+)", actions).group(1)
+    assert f"rasa-sdk=={sdk}" in LOCK
+    assert "--enable-api" not in rasa
+
+
+def test_every_file_the_images_copy_exists() -> None:
+    for dockerfile in (DEPLOY / "docker").glob("*.Dockerfile"):
+        for line in dockerfile.read_text().splitlines():
+            if line.startswith("COPY"):
+                sources = [part for part in line.split()[1:-1] if not part.startswith("--")]
+                for source in sources:
+                    if source != "models/bot.tar.gz":  # built by `make train`
+                        assert (ROOT / source).exists(), f"{dockerfile.name}: {source}"
