@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Iterator
+from typing import Iterator, Tuple
 
 import pytest
 
 from tests.helpers import MODEL, RASA, RESULTS, Bot, RasaServer, Server, free_port
+from tests.services import PostgresServer, RedisServer
 
 
 @pytest.fixture(scope="session")
@@ -49,3 +50,16 @@ def bot(rasa_server: str) -> Bot:
 @pytest.fixture
 def sender() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def backing_services(tmp_path_factory) -> Iterator[Tuple[PostgresServer, RedisServer]]:
+    workdir = tmp_path_factory.mktemp("services")
+    postgres = PostgresServer().init().start()
+    redis_server = RedisServer(workdir).start()
+    try:
+        postgres.create_database()
+        yield postgres, redis_server
+    finally:
+        redis_server.stop()
+        postgres.remove()

@@ -14,7 +14,6 @@ from typing import Iterator, List, Tuple
 import pytest
 
 from tests.helpers import Bot, RasaServer
-from tests.services import PostgresServer, RedisServer
 
 CONVERSATIONS = 16
 SENDERS_AT_ONCE = 8
@@ -23,19 +22,6 @@ TURNS: List[Tuple[str, str]] = [
     ("出荷準備中です", "「キャンセルできない場合がある」"),
     ("ありがとうございます", "どういたしまして"),
 ]
-
-
-@pytest.fixture(scope="module")
-def backing_services(tmp_path_factory) -> Iterator[Tuple[PostgresServer, RedisServer]]:
-    workdir = tmp_path_factory.mktemp("services")
-    postgres = PostgresServer().init().start()
-    redis_server = RedisServer(workdir).start()
-    try:
-        postgres.create_database()
-        yield postgres, redis_server
-    finally:
-        redis_server.stop()
-        postgres.remove()
 
 
 @pytest.fixture(scope="module")

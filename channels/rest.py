@@ -1,0 +1,76 @@
+"""Rasa's REST channel, made loud and safe about the tracker store.
+
+Before a message is handed to Rasa the store is pinged; when it is unreachable, or when
+saving the conversation failed while the message was processed, the customer gets an
+honest apology with the customer-service contact procedure instead of an answer Rasa
+could not store (and would otherwise silently keep in memory or forget). Nothing is
+acknowledged that is not stored. ``GET /webhooks/rest/health`` reports the store's state
+(200 or 503) for load balancers and monitoring.
+"""
+from __future__ import annotations
+
+import logging
+from asyncio import CancelledError
+from typing import Any, Awaitable, Callable, Dict, List
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from actions.renderer import render
+from stores import guarded_sql
+
+logger = logging.getLogger(__name__)
+UNAVAILABLE_ANSWER = "store_unavailable"
+
+
+def unavailable_reply(recipient_id: str) -> List[Dict[str, Any]]:
+    return [{"recipient_id": recipient_id, **render(UNAVAILABLE_ANSWER)}]
+
+
+class GuardedRestInput(RestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def root(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/health", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            healthy = guarded_sql.check()
+            body = {"tracker_store": "ok" if healthy else "unavailable"}
+            if not healthy:
+                body["error"] = guarded_sql.HEALTH.last_error
+            return response.json(body, status=200 if healthy else 503)
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            sender_id = await self._extract_sender(request)
+            text = self._extract_message(request)
+            if not guarded_sql.check():
+                logger.error("message from %s not processed: tracker store unavailable", sender_id)
+                return response.json(unavailable_reply(sender_id))
+            failures_before = guarded_sql.HEALTH.failures
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(
+                    text, collector, sender_id, input_channel=self._extract_input_channel(request),
+                    metadata=self.get_metadata(request),
+                ))
+            except CancelledError:
+                logger.error("message from %s timed out", sender_id)
+            except Exception:
+                logger.exception("message from %s failed", sender_id)
+            if guarded_sql.HEALTH.failures != failures_before:
+                logger.error("conversation %s could not be stored; answer withheld", sender_id)
+                return response.json(unavailable_reply(sender_id))
+            return response.json(collector.messages)
+
+        return webhook
