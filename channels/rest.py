@@ -20,10 +20,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.renderer import render
+from channels.socketio import UNAVAILABLE_ANSWER
 from stores import guarded_sql
 
 logger = logging.getLogger(__name__)
-UNAVAILABLE_ANSWER = "store_unavailable"
 
 
 def unavailable_reply(recipient_id: str) -> List[Dict[str, Any]]:

@@ -9,7 +9,9 @@ Two things in Rasa 3.6's ``SocketIOInput`` break a real widget:
 
 This subclass keeps everything else of Rasa's channel (events, session persistence,
 JWT option, output channel) and fixes both. The allowed origins come from
-credentials.yml (``cors_allowed_origins``).
+credentials.yml (``cors_allowed_origins``). Like the REST channel, it checks the tracker
+store before each message and answers with the apology and the customer-service
+procedure when the store is unreachable (stores/guarded_sql.py).
 """
 from __future__ import annotations
 
@@ -17,8 +19,13 @@ import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
+
+from actions.renderer import render
+from stores import guarded_sql
+
+UNAVAILABLE_ANSWER = "store_unavailable"
 
 
 class SocketIOChannel(SocketIOInput):
@@ -54,4 +61,18 @@ class SocketIOChannel(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid)
 
         sio.on("session_request", handler=session_request, namespace=self.namespace)
+
+        rasa_handle_message = sio.handlers[self.namespace or "/"][self.user_message_evt]
+
+        async def handle_message(sid: Text, data: Any) -> None:
+            if not guarded_sql.check():
+                session_id = data.get("session_id") if isinstance(data, dict) else None
+                room = session_id if self.session_persistence and session_id else sid
+                await SocketIOOutput(sio, self.bot_message_evt).send_response(
+                    room, render(UNAVAILABLE_ANSWER)
+                )
+                return
+            await rasa_handle_message(sid, data)
+
+        sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)
         return blueprint
