@@ -76,9 +76,14 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
         await self._guarded("write", super().save(tracker))
 
     def ping(self) -> bool:
+        was_available = HEALTH.available
         try:
             with self.engine.connect() as connection:
                 connection.execute(sa.text("SELECT 1"))
+            if not was_available:
+                # Rasa only logs when it cannot create the tables at start-up (database
+                # down); create them once the database is reachable. Idempotent.
+                self.Base.metadata.create_all(self.engine)
         except Exception as error:
             HEALTH.record_failure(error)
             logger.error("tracker store unreachable: %s", HEALTH.last_error)
