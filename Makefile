@@ -63,11 +63,8 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 	@command -v npm >/dev/null || { echo "error: npm is needed for the chat page (apt-get install npm)"; exit 1; }
 	cd web && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 
-browser:
-	scripts/install_chromium.sh
-
-services:
-	scripts/install_services.sh
+browser services:
+	scripts/ensure_debian_packages.sh $@
 
 run: $(MODEL) $(WEB_STAMP)
 	scripts/run.sh serve

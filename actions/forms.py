@@ -41,6 +41,12 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
     def unusable_so_far(tracker: Tracker) -> int:
         return int(tracker.get_slot(COUNTER_SLOT) or 0)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """rasa-sdk calls ``validate_<slot>``; every form validates its slot the same way."""
+        super().__init_subclass__(**kwargs)
+        if isinstance(cls.__dict__.get("slot"), str):
+            setattr(cls, f"validate_{cls.slot}", cls.validate_canonical)
+
     def answered_otherwise(self, tracker: Tracker, domain: DomainDict) -> bool:
         """Whether another slot already tells the answer action what it needs."""
         return False
@@ -84,33 +90,17 @@ class ValidateCancelForm(CanonicalSlotValidation):
     def answered_otherwise(self, tracker: Tracker, domain: DomainDict) -> bool:
         return canonical_slot(tracker, "cancel_button", domain) is not None
 
-    async def validate_order_status(self, value: Any, dispatcher: CollectingDispatcher,
-                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return await self.validate_canonical(value, dispatcher, tracker, domain)
-
 
 class ValidateReturnForm(CanonicalSlotValidation):
     form = "return_form"
     slot = "seller"
-
-    async def validate_seller(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return await self.validate_canonical(value, dispatcher, tracker, domain)
 
 
 class ValidateRefundForm(CanonicalSlotValidation):
     form = "refund_form"
     slot = "payment_method"
 
-    async def validate_payment_method(self, value: Any, dispatcher: CollectingDispatcher,
-                                      tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return await self.validate_canonical(value, dispatcher, tracker, domain)
-
 
 class ValidateContactForm(CanonicalSlotValidation):
     form = "contact_form"
     slot = "contact_channel"
-
-    async def validate_contact_channel(self, value: Any, dispatcher: CollectingDispatcher,
-                                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return await self.validate_canonical(value, dispatcher, tracker, domain)

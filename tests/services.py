@@ -1,6 +1,6 @@
 """Real PostgreSQL and Redis servers for tests: loopback, own ports, temporary data.
 
-Installed by scripts/install_services.sh (Debian packages); started and stopped here,
+Installed by scripts/ensure_debian_packages.sh (Debian packages); started and stopped here,
 so nothing outside the test's temporary folder is touched.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The chat page in a real (headless) Chromium, against the real servers.
 
 Debian's /usr/bin/chromium is driven by Playwright for Python; setup installs it
-(scripts/install_chromium.sh). Screenshots go to results/browser/.
+(scripts/ensure_debian_packages.sh). Screenshots go to results/browser/.
 """
 from __future__ import annotations
 
