@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, List
+from typing import Any, Awaitable, Callable, Dict, List, Tuple, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -28,6 +28,29 @@ logger = logging.getLogger(__name__)
 
 def unavailable_reply(recipient_id: str) -> List[Dict[str, Any]]:
     return [{"recipient_id": recipient_id, **render(UNAVAILABLE_ANSWER)}]
+
+
+def malformed(reason: str) -> HTTPResponse:
+    """Stock Rasa answers 500 to some malformed bodies (a JSON array, for one)."""
+    return response.json(
+        {"error": "リクエストの形式が正しくありません。", "reason": reason}, status=400
+    )
+
+
+def parse_body(request: Request) -> Union[Tuple[str, str, Dict[str, Any]], HTTPResponse]:
+    try:
+        body = request.json
+    except Exception:
+        return malformed("the body is not JSON")
+    if not isinstance(body, dict):
+        return malformed("the body must be a JSON object")
+    sender, message = body.get("sender"), body.get("message", "")
+    if not isinstance(sender, str) or not sender.strip():
+        return malformed("'sender' must be a non-empty string")
+    if not isinstance(message, str):
+        return malformed("'message' must be a string")
+    metadata = body.get("metadata")
+    return sender, message, metadata if isinstance(metadata, dict) else {}
 
 
 class GuardedRestInput(RestInput):
@@ -52,8 +75,10 @@ class GuardedRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            sender_id = await self._extract_sender(request)
-            text = self._extract_message(request)
+            parsed = parse_body(request)
+            if isinstance(parsed, HTTPResponse):
+                return parsed
+            sender_id, text, metadata = parsed
             if not guarded_sql.check():
                 logger.error("message from %s not processed: tracker store unavailable", sender_id)
                 return response.json(unavailable_reply(sender_id))
@@ -61,8 +86,7 @@ class GuardedRestInput(RestInput):
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(UserMessage(
-                    text, collector, sender_id, input_channel=self._extract_input_channel(request),
-                    metadata=self.get_metadata(request),
+                    text, collector, sender_id, input_channel=self.name(), metadata=metadata,
                 ))
             except CancelledError:
                 logger.error("message from %s timed out", sender_id)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 from tests.helpers import Bot
 
@@ -27,3 +28,23 @@ def test_bad_message_gets_a_normal_response(bot: Bot, sender: str, name: str) ->
 
 def test_server_still_answers_after_the_bad_input(bot: Bot, sender: str) -> None:
     assert "ステータス" in bot.say(sender, "注文をキャンセルしたい")
+
+
+MALFORMED = {
+    "not json": b"this is not json",
+    "json array": b'["sender", "message"]',
+    "json string": b'"hello"',
+    "missing sender": b'{"message": "hi"}',
+    "numeric sender": b'{"sender": 42, "message": "hi"}',
+    "empty sender": b'{"sender": "  ", "message": "hi"}',
+    "numeric message": b'{"sender": "a", "message": 42}',
+    "object message": b'{"sender": "a", "message": {"text": "hi"}}',
+}
+
+
+@pytest.mark.parametrize("name", list(MALFORMED))
+def test_malformed_body_is_a_clear_400_not_a_500(bot: Bot, name: str) -> None:
+    reply = requests.post(bot.url, data=MALFORMED[name], headers={"Content-Type": "application/json"},
+                          timeout=30)
+    assert reply.status_code == 400, reply.text
+    assert reply.json()["error"] == "リクエストの形式が正しくありません。"
