@@ -19,15 +19,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.renderer import render
-from channels.socketio import UNAVAILABLE_ANSWER
+from channels.store_guard import store_reachable, unavailable_message
 from stores import guarded_sql
 
 logger = logging.getLogger(__name__)
 
 
 def unavailable_reply(recipient_id: str) -> List[Dict[str, Any]]:
-    return [{"recipient_id": recipient_id, **render(UNAVAILABLE_ANSWER)}]
+    return [{"recipient_id": recipient_id, **unavailable_message()}]
 
 
 def malformed(reason: str) -> HTTPResponse:
@@ -79,8 +78,7 @@ class GuardedRestInput(RestInput):
             if isinstance(parsed, HTTPResponse):
                 return parsed
             sender_id, text, metadata = parsed
-            if not guarded_sql.check():
-                logger.error("message from %s not processed: tracker store unavailable", sender_id)
+            if not store_reachable(sender_id):
                 return response.json(unavailable_reply(sender_id))
             failures_before = guarded_sql.HEALTH.failures
             collector = CollectingOutputChannel()

@@ -22,10 +22,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from actions.renderer import render
-from stores import guarded_sql
-
-UNAVAILABLE_ANSWER = "store_unavailable"
+from channels.store_guard import store_reachable, unavailable_message
 
 
 class SocketIOChannel(SocketIOInput):
@@ -65,11 +62,11 @@ class SocketIOChannel(SocketIOInput):
         rasa_handle_message = sio.handlers[self.namespace or "/"][self.user_message_evt]
 
         async def handle_message(sid: Text, data: Any) -> None:
-            if not guarded_sql.check():
-                session_id = data.get("session_id") if isinstance(data, dict) else None
+            session_id = data.get("session_id") if isinstance(data, dict) else None
+            if not store_reachable(session_id or sid):
                 room = session_id if self.session_persistence and session_id else sid
                 await SocketIOOutput(sio, self.bot_message_evt).send_response(
-                    room, render(UNAVAILABLE_ANSWER)
+                    room, unavailable_message()
                 )
                 return
             await rasa_handle_message(sid, data)

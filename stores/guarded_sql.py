@@ -3,17 +3,15 @@
 Rasa wraps every tracker store in ``FailSafeTrackerStore``: when the database cannot
 be read the conversation silently starts over, and when it cannot be written the
 conversation lives on in memory only. This store keeps Rasa's SQL implementation and
-records every failure (logged as an error) in ``HEALTH``; the REST channel
-(``channels/rest.py``) reads it to refuse to answer when the database is unreachable
-or when a message's conversation could not be saved, instead of acknowledging
-something that is not stored.
+records every failure (logged as an error) in ``HEALTH``; the channels
+(``channels/rest.py``, ``channels/socketio.py``) read it to refuse to answer when the
+database is unreachable or when a message's conversation could not be saved, instead of
+acknowledging something that is not stored.
 """
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Awaitable, Optional, Text, TypeVar
 
 import sqlalchemy as sa
@@ -26,25 +24,19 @@ T = TypeVar("T")
 
 @dataclass
 class StoreHealth:
-    """Shared by the store and the channel of one Rasa process."""
+    """Shared by the store and the channels of one Rasa process (one event loop)."""
 
     available: bool = True
     failures: int = 0
     last_error: Optional[str] = None
-    last_checked: float = 0.0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def record_failure(self, error: BaseException) -> None:
-        with self._lock:
-            self.available = False
-            self.failures += 1
-            self.last_error = f"{type(error).__name__}: {error}".splitlines()[0][:300]
-            self.last_checked = time.time()
+        self.available = False
+        self.failures += 1
+        self.last_error = f"{type(error).__name__}: {error}".splitlines()[0][:300]
 
     def record_success(self) -> None:
-        with self._lock:
-            self.available = True
-            self.last_checked = time.time()
+        self.available = True
 
 
 HEALTH = StoreHealth()
@@ -54,6 +46,9 @@ _stores: "list[GuardedSQLTrackerStore]" = []
 class GuardedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Rasa only logs when it cannot create its tables (database down at start-up),
+        # so whether they exist is unknown until a ping has created them.
+        self._tables_ready = False
         _stores.append(self)
 
     async def _guarded(self, operation: str, awaitable: Awaitable[T]) -> T:
@@ -76,14 +71,12 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
         await self._guarded("write", super().save(tracker))
 
     def ping(self) -> bool:
-        was_available = HEALTH.available
         try:
             with self.engine.connect() as connection:
                 connection.execute(sa.text("SELECT 1"))
-            if not was_available:
-                # Rasa only logs when it cannot create the tables at start-up (database
-                # down); create them once the database is reachable. Idempotent.
-                self.Base.metadata.create_all(self.engine)
+            if not self._tables_ready:
+                self.Base.metadata.create_all(self.engine)  # idempotent
+                self._tables_ready = True
         except Exception as error:
             HEALTH.record_failure(error)
             logger.error("tracker store unreachable: %s", HEALTH.last_error)

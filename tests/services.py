@@ -71,12 +71,12 @@ class PostgresServer:
         self.stop()
         shutil.rmtree(self.home, ignore_errors=True)
 
-    def create_database(self) -> None:
+    def create_database(self, name: str = "") -> None:
         connection = psycopg2.connect(host="127.0.0.1", port=self.port, user=self.user,
                                       password=PASSWORD, dbname="postgres")
         connection.autocommit = True  # CREATE DATABASE cannot run in a transaction
         try:
-            connection.cursor().execute(f"CREATE DATABASE {self.db}")
+            connection.cursor().execute(f"CREATE DATABASE {name or self.db}")
         finally:
             connection.close()
 

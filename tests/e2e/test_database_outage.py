@@ -99,3 +99,23 @@ def test_outage_is_loud_on_the_chat_page_channel(backing_services, production_ra
         postgres.start()
     reply = socket_turn(production_rasa.url, session, "出荷準備中です")
     assert "「キャンセルできない場合がある」" in reply
+
+
+def test_rasa_started_while_the_database_was_down_creates_its_tables(
+    backing_services, trained_model: str, action_server: str, tmp_path
+) -> None:
+    """Rasa only logs that it could not create its tables; the store creates them later."""
+    postgres, redis_server = backing_services
+    postgres.create_database("started_while_down")
+    postgres.stop()
+    server = RasaServer("rasa_started_while_down", trained_model, action_server, tmp_path,
+                        production_env={**postgres.env(), **redis_server.env(),
+                                        "POSTGRES_DB": "started_while_down"})
+    try:
+        try:
+            server.start()
+        finally:
+            postgres.start()
+        assert "ステータス" in Bot(server.url).say(f"late-{uuid.uuid4().hex[:8]}", "注文をキャンセルしたい")
+    finally:
+        server.stop()

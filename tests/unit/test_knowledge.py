@@ -9,7 +9,7 @@ import yaml
 from actions import answers as answer_actions
 from actions.knowledge import KNOWLEDGE_FILE, KnowledgeError, load, parse
 from actions.renderer import render_text
-from channels.rest import UNAVAILABLE_ANSWER
+from channels.store_guard import UNAVAILABLE_ANSWER
 from tests.helpers import SEED
 
 QUOTE = re.compile(r"「([^」]+)」")

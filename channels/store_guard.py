@@ -1,0 +1,24 @@
+"""What both channels say when the tracker store cannot be reached."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict
+
+from actions.renderer import render
+from stores import guarded_sql
+
+logger = logging.getLogger(__name__)
+UNAVAILABLE_ANSWER = "store_unavailable"
+
+
+def store_reachable(sender_id: Any) -> bool:
+    """Pings the store before a message is handed to Rasa; logs when it is down."""
+    if guarded_sql.check():
+        return True
+    logger.error("message from %s not processed: tracker store unavailable", sender_id)
+    return False
+
+
+def unavailable_message() -> Dict[str, Any]:
+    """The apology with the customer-service procedure (knowledge answer)."""
+    return render(UNAVAILABLE_ANSWER)
