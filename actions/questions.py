@@ -2,7 +2,7 @@
 
 Custom ask actions rather than ``utter_ask_*`` responses keep every question next
 to its buttons in one file, and let the question apologise first when the last
-answer could not be used.
+answer could not be used (or say why: a message too long to read).
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import FLAG_SLOT
+from actions.input_flags import TOO_LONG, flag_of
 from actions.renderer import render_question
 
 
@@ -31,6 +32,9 @@ class AskForSlot(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         retry = bool(tracker.get_slot(FLAG_SLOT))
+        if flag_of(tracker.latest_message) == TOO_LONG:
+            dispatcher.utter_message(response="utter_too_long_message")
+            retry = False
         dispatcher.utter_message(**render_question(self.slot, after_unusable_answer=retry))
         return []
 

@@ -4,14 +4,15 @@ Before a message is handed to Rasa the store is pinged; when it is unreachable, 
 saving the conversation failed while the message was processed, the customer gets an
 honest apology with the customer-service contact procedure instead of an answer Rasa
 could not store (and would otherwise silently keep in memory or forget). Nothing is
-acknowledged that is not stored. ``GET /webhooks/rest/health`` reports the store's state
-(200 or 503) for load balancers and monitoring.
+acknowledged that is not stored. ``GET /webhooks/rest/health`` reports the store's
+state (200 or 503) for load balancers and monitoring. Every message goes through
+channels/guard.py (personal data masked, empty and over-long messages answered, never
+a silent reply).
 """
 from __future__ import annotations
 
 import logging
-from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, List, Tuple, Union
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -19,7 +20,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.store_guard import store_reachable, unavailable_message
+from channels.guard import GuardSettings, MessageGuard
+from channels.store_guard import unavailable_message
 from stores import guarded_sql
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,15 @@ def malformed(reason: str) -> HTTPResponse:
     )
 
 
+# Rasa's SQL tracker store keeps sender ids in a 255-character column.
+MAX_SENDER_LENGTH = 128
+
+
+def valid_sender(sender: Any) -> bool:
+    return (isinstance(sender, str) and 0 < len(sender.strip()) and len(sender) <= MAX_SENDER_LENGTH
+            and sender.isprintable())
+
+
 def parse_body(request: Request) -> Union[Tuple[str, str, Dict[str, Any]], HTTPResponse]:
     try:
         body = request.json
@@ -44,8 +55,9 @@ def parse_body(request: Request) -> Union[Tuple[str, str, Dict[str, Any]], HTTPR
     if not isinstance(body, dict):
         return malformed("the body must be a JSON object")
     sender, message = body.get("sender"), body.get("message", "")
-    if not isinstance(sender, str) or not sender.strip():
-        return malformed("'sender' must be a non-empty string")
+    if not valid_sender(sender):
+        return malformed(f"'sender' must be a non-empty printable string of at most "
+                         f"{MAX_SENDER_LENGTH} characters")
     if not isinstance(message, str):
         return malformed("'message' must be a string")
     metadata = body.get("metadata")
@@ -53,12 +65,20 @@ def parse_body(request: Request) -> Union[Tuple[str, str, Dict[str, Any]], HTTPR
 
 
 class GuardedRestInput(RestInput):
+    def __init__(self, settings: GuardSettings) -> None:
+        self.settings = settings
+
     @classmethod
     def name(cls) -> str:
         return "rest"
 
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "GuardedRestInput":
+        return cls(GuardSettings.from_credentials(credentials or {}))
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+        guard = MessageGuard(on_new_message, self.settings)
 
         @webhook.route("/", methods=["GET"])
         async def root(_: Request) -> HTTPResponse:
@@ -78,18 +98,11 @@ class GuardedRestInput(RestInput):
             if isinstance(parsed, HTTPResponse):
                 return parsed
             sender_id, text, metadata = parsed
-            if not store_reachable(sender_id):
-                return response.json(unavailable_reply(sender_id))
             failures_before = guarded_sql.HEALTH.failures
             collector = CollectingOutputChannel()
-            try:
-                await on_new_message(UserMessage(
-                    text, collector, sender_id, input_channel=self.name(), metadata=metadata,
-                ))
-            except CancelledError:
-                logger.error("message from %s timed out", sender_id)
-            except Exception:
-                logger.exception("message from %s failed", sender_id)
+            await guard(UserMessage(
+                text, collector, sender_id, input_channel=self.name(), metadata=metadata,
+            ))
             if guarded_sql.HEALTH.failures != failures_before:
                 logger.error("conversation %s could not be stored; answer withheld", sender_id)
                 return response.json(unavailable_reply(sender_id))

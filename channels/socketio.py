@@ -9,20 +9,29 @@ Two things in Rasa 3.6's ``SocketIOInput`` break a real widget:
 
 This subclass keeps everything else of Rasa's channel (events, session persistence,
 JWT option, output channel) and fixes both. The allowed origins come from
-credentials.yml (``cors_allowed_origins``). Like the REST channel, it checks the tracker
-store before each message and answers with the apology and the customer-service
-procedure when the store is unreachable (stores/guarded_sql.py).
+credentials.yml (``cors_allowed_origins``). It also replaces Rasa's message handler,
+which crashes or silently drops what a page (or an attacker) sends in the wrong shape
+(not an object, a non-string message, metadata that is not JSON, no session id); those
+get a clear reply in Japanese. Every message goes through channels/guard.py, like the
+REST channel's.
 """
 from __future__ import annotations
 
+import json
+import logging
 import uuid
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from channels.store_guard import store_reachable, unavailable_message
+from channels.guard import GuardSettings, MessageGuard
+
+logger = logging.getLogger(__name__)
+MALFORMED_REPLY = (
+    "メッセージの形式が正しくないため、受け付けられませんでした。ページを再読み込みして、もう一度お試しください。"
+)
 
 
 class SocketIOChannel(SocketIOInput):
@@ -34,11 +43,38 @@ class SocketIOChannel(SocketIOInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SocketIOChannel":
         credentials = dict(credentials or {})
         origins = credentials.pop("cors_allowed_origins", None)
+        settings = GuardSettings.from_credentials(credentials)
+        credentials.pop("guard")
         channel = super().from_credentials(credentials)
         channel.allowed_origins = list(origins or [])
+        channel.settings = settings
         return channel
 
     allowed_origins: List[Text] = []
+    settings: GuardSettings
+
+    def parse(self, sid: Text, data: Any) -> Union[UserMessage, Text]:
+        """The user message, or why it cannot be one (for the log)."""
+        if not isinstance(data, dict):
+            return "the event data is not an object"
+        text = data.get("message", "")
+        if not isinstance(text, str):
+            return "'message' is not a string"
+        metadata = data.get(self.metadata_key) or {}
+        if isinstance(metadata, str):
+            try:
+                metadata = json.loads(metadata)
+            except ValueError:
+                return "the metadata is not JSON"
+        if not isinstance(metadata, dict):
+            return "the metadata is not an object"
+        sender_id = sid
+        if self.session_persistence:
+            sender_id = data.get("session_id")
+            if not isinstance(sender_id, str) or not sender_id.strip() or len(sender_id) > 128:
+                return "no valid session_id"
+        output = SocketIOOutput(self.sio, self.bot_message_evt)
+        return UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
@@ -47,6 +83,7 @@ class SocketIOChannel(SocketIOInput):
         # python-engineio checks the Origin header of every connection (polling and
         # websocket) and answers CORS for polling; an empty list would disable both.
         sio.eio.cors_allowed_origins = self.allowed_origins or None
+        guard = MessageGuard(on_new_message, self.settings)
 
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
             data = data if isinstance(data, dict) else {}
@@ -59,17 +96,13 @@ class SocketIOChannel(SocketIOInput):
 
         sio.on("session_request", handler=session_request, namespace=self.namespace)
 
-        rasa_handle_message = sio.handlers[self.namespace or "/"][self.user_message_evt]
-
         async def handle_message(sid: Text, data: Any) -> None:
-            session_id = data.get("session_id") if isinstance(data, dict) else None
-            if not store_reachable(session_id or sid):
-                room = session_id if self.session_persistence and session_id else sid
-                await SocketIOOutput(sio, self.bot_message_evt).send_response(
-                    room, unavailable_message()
-                )
+            message = self.parse(sid, data)
+            if isinstance(message, str):
+                logger.warning("socket.io message from %s refused: %s", sid, message)
+                await SocketIOOutput(sio, self.bot_message_evt).send_text_message(sid, MALFORMED_REPLY)
                 return
-            await rasa_handle_message(sid, data)
+            await guard(message)
 
         sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)
         return blueprint

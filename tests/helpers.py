@@ -4,9 +4,10 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import requests
 
@@ -96,7 +97,8 @@ class RasaServer(Server):
 
     def __init__(self, name: str, model: str, action_server: str, workdir: Path,
                  credentials_override: Optional[Dict] = None,
-                 production_env: Optional[Dict[str, str]] = None) -> None:
+                 production_env: Optional[Dict[str, str]] = None,
+                 extra_args: Optional[List[str]] = None) -> None:
         """``production_env``: run the production profile with these variables."""
         import yaml
 
@@ -105,7 +107,10 @@ class RasaServer(Server):
         self.db_path = workdir / "conversations.db"
         if production_env is not None:
             (workdir / "endpoints.yml").write_text((ROOT / "endpoints.production.yml").read_text())
-            production_env = {**production_env, "ACTION_ENDPOINT_URL": f"{action_server}/webhook"}
+            from rasa_sdk_plugins.shared_secret import development_secret
+
+            production_env = {**production_env, "ACTION_ENDPOINT_URL": f"{action_server}/webhook",
+                              "ACTION_SERVER_TOKEN": development_secret(ROOT / "endpoints.yml")}
         else:
             endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
             endpoints["action_endpoint"]["url"] = f"{action_server}/webhook"
@@ -118,7 +123,7 @@ class RasaServer(Server):
         super().__init__(name, [
             RASA, "run", "--model", model, "-i", "127.0.0.1", "--port", str(self.port),
             "--endpoints", str(workdir / "endpoints.yml"),
-            "--credentials", str(workdir / "credentials.yml"),
+            "--credentials", str(workdir / "credentials.yml"), *(extra_args or []),
         ], RESULTS / "logs", extra_env=production_env)
 
     def start(self) -> "RasaServer":
@@ -149,3 +154,35 @@ class Bot:
             parts.append(reply.get("text", ""))
             parts.extend(f"[{b['title']}]" for b in reply.get("buttons", []))
         return "\n".join(parts)
+
+
+def socket_turn(url: str, session_id: str, text: Optional[str] = None, raw: Any = None,
+                settle: float = 1.5) -> str:
+    """One message over the socket.io channel, as the chat page sends it (or ``raw`` data).
+
+    The synchronous client over long-polling: python-socketio's asyncio client needs a
+    newer aiohttp than Rasa 3.6 allows.
+    """
+    import socketio
+
+    client = socketio.Client()
+    replies: List[str] = []
+    confirmed, answered = threading.Event(), threading.Event()
+    client.on("session_confirm", lambda _: confirmed.set())
+
+    def on_bot(data: dict) -> None:
+        replies.append(data.get("text", ""))
+        answered.set()
+
+    client.on("bot_uttered", on_bot)
+    client.connect(url, socketio_path="/socket.io", transports=["polling"])
+    try:
+        client.emit("session_request", {"session_id": session_id})
+        assert confirmed.wait(15)
+        client.emit("user_uttered", raw if text is None else {"message": text, "session_id": session_id})
+        assert answered.wait(30), "no reply over socket.io"
+        time.sleep(settle)  # the rest of the turn's messages
+    finally:
+        # Without abort, the client waits for its pending long-poll (up to 25 s).
+        client.eio.disconnect(abort=True)
+    return "\n".join(replies)

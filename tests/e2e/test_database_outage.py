@@ -7,16 +7,13 @@ conversation goes on from where the database left it.
 from __future__ import annotations
 
 import json
-import threading
-import time
 import uuid
-from typing import Iterator, List
+from typing import Iterator
 
 import pytest
 import requests
-import socketio
 
-from tests.helpers import Bot, RasaServer
+from tests.helpers import Bot, RasaServer, socket_turn
 
 APOLOGY = "この会話を続けることができません"
 
@@ -57,34 +54,6 @@ def test_outage_is_loud_and_loses_nothing(backing_services, production_rasa: Ras
     rows = postgres.query(
         "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id", sender)
     assert [json.loads(data)["text"] for (data,) in rows] == ["注文をキャンセルしたい", "出荷準備中です"]
-
-
-def socket_turn(url: str, session_id: str, text: str) -> str:
-    """One message over the socket.io channel, as the chat page sends it.
-
-    The synchronous client over long-polling: python-socketio's asyncio client needs a
-    newer aiohttp than Rasa 3.6 allows.
-    """
-    client = socketio.Client()
-    replies: List[str] = []
-    confirmed, answered = threading.Event(), threading.Event()
-    client.on("session_confirm", lambda _: confirmed.set())
-
-    def on_bot(data: dict) -> None:
-        replies.append(data.get("text", ""))
-        answered.set()
-
-    client.on("bot_uttered", on_bot)
-    client.connect(url, socketio_path="/socket.io", transports=["polling"])
-    try:
-        client.emit("session_request", {"session_id": session_id})
-        assert confirmed.wait(15)
-        client.emit("user_uttered", {"message": text, "session_id": session_id})
-        assert answered.wait(30), "no reply over socket.io"
-        time.sleep(1.5)  # the rest of the turn's messages
-    finally:
-        client.disconnect()
-    return "\n".join(replies)
 
 
 def test_outage_is_loud_on_the_chat_page_channel(backing_services, production_rasa: RasaServer) -> None:

@@ -8,7 +8,9 @@ import yaml
 
 from actions import answers as answer_actions
 from actions.knowledge import KNOWLEDGE_FILE, KnowledgeError, load, parse
+from actions.message_checks import PERSONAL_DATA_ANSWER
 from actions.renderer import render_text
+from channels.guard import NO_REPLY_ANSWER
 from channels.store_guard import UNAVAILABLE_ANSWER
 from tests.helpers import SEED
 
@@ -69,7 +71,9 @@ def test_every_answer_is_reachable_from_an_action():
                 for value in mapping.values():
                     reachable.update(value if isinstance(value, list) else [value])
     reachable.update({"shipping_delay", "cancel_penalty", "cancel_marketplace"})
-    reachable.add(UNAVAILABLE_ANSWER)  # sent by the REST channel when the store is down
+    reachable.add(UNAVAILABLE_ANSWER)  # sent by the channels when the store is down
+    reachable.add(NO_REPLY_ANSWER)  # sent by the channels when no reply came in time
+    reachable.add(PERSONAL_DATA_ANSWER)  # sent after every message with masked data
     assert reachable == set(load().answers)
 
 

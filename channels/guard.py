@@ -1,0 +1,136 @@
+"""What every message goes through, whichever channel brought it.
+
+Before Rasa sees a message:
+- phone numbers, e-mail addresses and card numbers are masked, so that neither the
+  tracker store nor any log holds them (actions/personal_data.py);
+- an empty message (spaces, the ideographic space, zero-width or control characters
+  only) and one longer than ``max_characters`` skip the NLU: the channel hands Rasa
+  their parse (``nlu_fallback`` with an ``empty_message`` or ``too_long_message``
+  entity) and the rules answer with a prompt or a request to shorten it. The text is
+  still stored: nothing the customer said is lost;
+- the tracker store is pinged; when it is down the customer gets the apology with the
+  customer-service contact instead of an answer that could not be stored.
+
+After it, the customer is never left in silence: when Rasa produced no reply (the
+action server is down or failed) or none within ``reply_timeout_seconds`` (it is slow),
+the apology with the customer-service chat and phone paths is sent. A slow message is
+not cancelled: it finishes in the background, so the conversation is stored whole.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from actions.input_flags import EMPTY, TOO_LONG
+from actions.personal_data import mask
+from actions.renderer import render
+from channels.store_guard import store_reachable, unavailable_message
+
+logger = logging.getLogger(__name__)
+
+NO_REPLY_ANSWER = "reply_unavailable"
+# Characters that carry nothing to read: spaces (incl. U+3000), line breaks, control
+# and format characters (zero-width space, BOM, direction marks), lone surrogates.
+_BLANK_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Cs"}
+
+
+@dataclass(frozen=True)
+class GuardSettings:
+    """From each channel's section of credentials.yml (``guard``)."""
+
+    max_characters: int
+    reply_timeout_seconds: float
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[Text, Any]) -> "GuardSettings":
+        guard = credentials.get("guard")
+        if not isinstance(guard, dict):
+            raise ValueError("credentials.yml: each channel needs its 'guard' settings")
+        return cls(int(guard["max_characters"]), float(guard["reply_timeout_seconds"]))
+
+
+def is_blank(text: Text) -> bool:
+    return all(c.isspace() or unicodedata.category(c) in _BLANK_CATEGORIES for c in text)
+
+
+def flagged_parse(text: Text, entity: Text) -> Dict[Text, Any]:
+    return {
+        "text": text,
+        "intent": {"name": "nlu_fallback", "confidence": 1.0},
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 1.0}],
+        "entities": [{"entity": entity, "value": "true", "start": 0, "end": 0,
+                      "extractor": "MessageGuard"}],
+    }
+
+
+class WatchedOutput(OutputChannel):
+    """Passes replies on to the channel's own output and counts them."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    def name(self) -> Text:  # type: ignore[override]  # the channel's responses apply
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+
+class MessageGuard:
+    def __init__(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        settings: GuardSettings,
+    ) -> None:
+        self.on_new_message = on_new_message
+        self.settings = settings
+        self._background: Set[asyncio.Task] = set()
+
+    def prepare(self, message: UserMessage) -> UserMessage:
+        """The message as Rasa may see and store it."""
+        text = mask(message.text or "").text
+        parse_data: Optional[Dict[Text, Any]] = None
+        if is_blank(text):
+            parse_data = flagged_parse(text, EMPTY)
+        elif len(text) > self.settings.max_characters:
+            parse_data = flagged_parse(text, TOO_LONG)
+        return UserMessage(
+            text,
+            WatchedOutput(message.output_channel),
+            message.sender_id,
+            parse_data=parse_data,
+            input_channel=message.input_channel,
+            message_id=message.message_id,
+            metadata=message.metadata,
+        )
+
+    async def __call__(self, message: UserMessage) -> None:
+        prepared = self.prepare(message)
+        output = prepared.output_channel
+        assert isinstance(output, WatchedOutput)
+        if not store_reachable(prepared.sender_id):
+            await output.inner.send_response(prepared.sender_id, unavailable_message())
+            return
+        task = asyncio.ensure_future(self.on_new_message(prepared))
+        self._background.add(task)
+        task.add_done_callback(self._finished)
+        done, _ = await asyncio.wait({task}, timeout=self.settings.reply_timeout_seconds)
+        if not done:
+            logger.error("no reply to %s within %ss; apologised, still processing",
+                         prepared.sender_id, self.settings.reply_timeout_seconds)
+        elif output.sent == 0:
+            logger.error("no reply to %s (is the action server up?)", prepared.sender_id)
+        if not done or output.sent == 0:
+            await output.send_response(prepared.sender_id, render(NO_REPLY_ANSWER))
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("message processing failed", exc_info=task.exception())
