@@ -1,0 +1,50 @@
+"""Checks Rasa runs after every user message (its ``action_validate_slot_mappings``).
+
+- A slot value that arrives outside the question a form is asking (an entity in
+  「返品したい」-type requests, or a hand-typed ``/shipping_delay{"seller": "<script>"}``)
+  is kept only when it is one of the domain's canonical values; anything else is
+  dropped before it is stored. The slot a form is asking for is left to the form's
+  own validation (actions/forms.py), which also counts unusable answers.
+- When the channel masked a phone number, an e-mail address or a card number in the
+  message (actions/personal_data.py), the bot first says that it does not need them.
+"""
+from __future__ import annotations
+
+from typing import List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.personal_data import placeholders_in
+from actions.renderer import render
+from actions.slot_values import allowed_values, canonical
+
+PERSONAL_DATA_ANSWER = "personal_data_not_needed"
+
+
+class ValidateSlotMappings(ValidationAction):
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[EventType]:
+        if placeholders_in(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(**render(PERSONAL_DATA_ANSWER))
+        return await super().run(dispatcher, tracker, domain)
+
+    async def get_validation_events(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[EventType]:
+        asked: Optional[Text] = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
+        return [
+            SlotSet(slot, canonical(value, slot, domain))
+            for slot, value in tracker.slots_to_validate().items()
+            if slot != asked and allowed_values(domain, slot)
+        ]
