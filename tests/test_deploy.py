@@ -37,6 +37,27 @@ def test_action_server_values() -> None:
     values = load("action-server-values.yaml")
     assert values["replicaCount"] >= 2
     assert values["resources"]["requests"]["memory"]
+    assert {"name": "ACTION_SERVER_TOKEN", "valueFrom": {"secretKeyRef": {
+        "name": "support-bot-secrets", "key": "action-server-token"}}} in values["extraEnv"]
+
+
+def test_rasa_values_use_the_project_channels_store_and_action_secret() -> None:
+    settings = load("rasa-values.yaml")["applicationSettings"]
+    channels = settings["credentials"]["additionalChannelCredentials"]
+    assert set(channels) == {"channels.rest.GuardedRestInput", "channels.socketio.SocketIOChannel"}
+    assert all(channel["guard"]["max_characters"] for channel in channels.values())
+    assert settings["endpoints"]["trackerStore"]["type"] == "stores.guarded_sql.GuardedSQLTrackerStore"
+    action = settings["endpoints"]["additionalEndpoints"]["action_endpoint"]
+    assert action["headers"]["Authorization"] == "Bearer ${ACTION_SERVER_TOKEN}"
+    assert "action" not in settings["endpoints"]
+
+
+def test_the_rasa_image_holds_every_package_its_channels_and_store_import() -> None:
+    rasa = (DEPLOY / "docker" / "rasa.Dockerfile").read_text()
+    for package in ("channels", "actions", "knowledge", "stores", "nlu_components"):
+        assert f"COPY --chown=1001:0 {package} /app/{package}" in rasa
+    actions = (DEPLOY / "docker" / "actions.Dockerfile").read_text()
+    assert "COPY --chown=1001:0 rasa_sdk_plugins /app/rasa_sdk_plugins" in actions
 
 
 def test_dockerfiles_pin_their_base_images_and_packages() -> None:

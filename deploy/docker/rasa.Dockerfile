@@ -11,6 +11,10 @@ RUN python /app/scripts/build_spacy_pipeline.py /app/build/spacy_ja --split-mode
     && chown -R 1001:0 /app/build
 COPY --chown=1001:0 nlu_components /app/nlu_components
 COPY --chown=1001:0 channels /app/channels
+# The channels render their apologies from the knowledge file and check the tracker store.
+COPY --chown=1001:0 actions /app/actions
+COPY --chown=1001:0 knowledge /app/knowledge
+COPY --chown=1001:0 stores /app/stores
 COPY --chown=1001:0 credentials.yml endpoints.production.yml /app/
 COPY --chown=1001:0 models/bot.tar.gz /app/models/bot.tar.gz
 USER 1001
