@@ -23,12 +23,17 @@ WEB_STAMP   := web/node_modules/.package-lock.json
 PROFILE     ?= default
 ENDPOINTS   := $(if $(filter production,$(PROFILE)),endpoints.production.yml,endpoints.yml)
 export ENDPOINTS
+# Rasa's HTTP API: off; API=on serves it behind RASA_API_TOKEN or RASA_JWT_SECRET.
+API         ?= off
+export API
 
-.PHONY: help run shell test train validate clean lock setup browser services
+.PHONY: help run shell test train validate clean lock setup browser services bench
 
 help:
 	@echo "make run   - start the bot: chat page http://localhost:8080, Rasa :5005, actions :5055"
 	@echo "make test  - set everything up and run the whole test suite"
+	@echo "make bench - accuracy, latency, throughput, memory and training time vs a stock bot"
+	@echo "             (results/bench.md; BENCH_QUICK=1 for a smoke run; not part of make test)"
 	@echo "make train | shell | validate | clean | lock"
 
 $(STAMP): requirements.lock scripts/find_python.sh
@@ -74,6 +79,11 @@ shell: $(MODEL)
 
 test: $(MODEL) $(WEB_STAMP) browser services
 	$(PY) -m pytest
+
+# Not part of `make test`: about 15 minutes of load and training (bench/__main__.py).
+bench: export TF_DETERMINISTIC_OPS := 1
+bench: $(MODEL)
+	$(PY) -m bench
 
 lock:
 	@PYTHON=$$(scripts/find_python.sh) || exit 1; rm -rf /tmp/lock-venv; "$$PYTHON" -m venv /tmp/lock-venv; \

@@ -1,22 +1,24 @@
-"""`rasa shell` in a real pseudo-terminal answers with a Japanese procedure."""
+"""`make shell` in a real pseudo-terminal answers with a Japanese procedure.
+
+It runs scripts/run.sh shell (as `make shell` does): its own action server, the Rasa
+server with the project's channels, and Rasa's console client.
+"""
 from __future__ import annotations
 
 import pexpect
-import yaml
 
-from tests.helpers import RASA, ROOT, env, free_port
+from tests.helpers import ROOT, env, free_port
 
 
-def test_rasa_shell_gives_the_cancel_procedure(trained_model: str, action_server: str, tmp_path) -> None:
-    endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(yaml.safe_dump({"action_endpoint": {"url": f"{action_server}/webhook"}}))
+def test_shell_gives_the_cancel_procedure_and_masks_personal_data(trained_model: str) -> None:
     shell = pexpect.spawn(
-        RASA, ["shell", "--model", trained_model, "--endpoints", str(endpoints), "--port", str(free_port())],
-        cwd=str(ROOT), env=env(), encoding="utf-8", timeout=240, dimensions=(50, 200),
+        "scripts/run.sh", ["shell"], cwd=str(ROOT), encoding="utf-8", timeout=240, dimensions=(50, 200),
+        env=env(RASA_PORT=str(free_port()), ACTIONS_PORT=str(free_port())),
     )
     try:
         shell.expect("Your input ->")
-        shell.sendline("出荷準備中の注文をキャンセルしたいです")
+        shell.sendline("出荷準備中の注文をキャンセルしたいです。電話番号は090-1234-5678です")
+        shell.expect("電話番号・メールアドレス・カード番号は必要ありません", timeout=60)
         shell.expect("キャンセルできない場合がある", timeout=60)
         shell.expect("注文履歴", timeout=30)
     finally:
