@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import time
+import uuid
 from typing import Iterator
 
 import pytest
@@ -61,8 +62,9 @@ def test_make_run_keeps_the_http_api_off(trained_model: str) -> None:
         assert requests.get(f"{url}/status", timeout=10).status_code == 404
         loading = requests.put(f"{url}/model", json={"model_file": "/tmp/x.tar.gz"}, timeout=10)
         assert loading.status_code in (404, 405)
+        sender = f"api-off-{uuid.uuid4().hex[:8]}"
         reply = requests.post(f"{url}/webhooks/rest/webhook",
-                              json={"sender": "api-off", "message": "返品したい"}, timeout=30)
+                              json={"sender": sender, "message": "返品したい"}, timeout=30)
         assert "販売元" in reply.json()[0]["text"]
     finally:
         stop(process)
