@@ -20,6 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import action_replies
 from channels.guard import GuardSettings, MessageGuard
 from channels.store_guard import unavailable_message
 from stores import guarded_sql
@@ -74,6 +75,7 @@ class GuardedRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "GuardedRestInput":
+        action_replies.install()
         return cls(GuardSettings.from_credentials(credentials or {}))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

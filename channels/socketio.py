@@ -26,6 +26,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from channels import action_replies
 from channels.guard import GuardSettings, MessageGuard
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class SocketIOChannel(SocketIOInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SocketIOChannel":
+        action_replies.install()
         credentials = dict(credentials or {})
         origins = credentials.pop("cors_allowed_origins", None)
         settings = GuardSettings.from_credentials(credentials)
