@@ -1,8 +1,6 @@
 """Shared test plumbing: paths, free ports, and real server processes."""
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import threading
 import time
@@ -11,30 +9,11 @@ from typing import Any, Dict, List, Optional
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
-RASA = str(VENV_BIN / "rasa")
-MODEL = ROOT / "models" / "bot.tar.gz"
+# The benchmark starts Rasa the same way; one definition of the paths and environment.
+from bench.common import MODEL, QUIET_ENV, RASA, RESULTS, ROOT, VENV_BIN, free_port  # noqa: F401
+from bench.common import child_env as env
+
 SEED = ROOT.parent / "shared" / "seed" / "000_6b12e8a23907bd29.txt"
-RESULTS = ROOT / "results"
-
-QUIET_ENV = {
-    "TF_CPP_MIN_LOG_LEVEL": "2",
-    "TF_DETERMINISTIC_OPS": "1",
-    "RASA_TELEMETRY_ENABLED": "false",
-    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-    "PYTHONUNBUFFERED": "1",
-}
-
-
-def env(**extra: str) -> Dict[str, str]:
-    return {**os.environ, **QUIET_ENV, **extra}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run_rasa(args: List[str], timeout: int = 1200) -> subprocess.CompletedProcess:
