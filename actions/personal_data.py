@@ -113,4 +113,4 @@ def mask(text: str) -> Masked:
 
 def placeholders_in(text: str) -> FrozenSet[str]:
     """The kinds of personal data the channel masked in a stored message."""
-    return frozenset(kind for kind, mark in PLACEHOLDERS.items() if mark in (text or ""))
+    return frozenset(kind for kind, mark in PLACEHOLDERS.items() if mark in text)

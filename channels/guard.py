@@ -54,6 +54,16 @@ class GuardSettings:
         return cls(int(guard["max_characters"]), float(guard["reply_timeout_seconds"]))
 
 
+# Rasa's SQL tracker store keeps sender ids in a 255-character column.
+MAX_SENDER_LENGTH = 128
+
+
+def valid_sender(sender: Any) -> bool:
+    """A REST ``sender`` or a socket.io ``session_id`` the tracker store can key on."""
+    return (isinstance(sender, str) and 0 < len(sender.strip()) and len(sender) <= MAX_SENDER_LENGTH
+            and sender.isprintable())
+
+
 def is_blank(text: Text) -> bool:
     return all(c.isspace() or unicodedata.category(c) in _BLANK_CATEGORIES for c in text)
 

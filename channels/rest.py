@@ -21,7 +21,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import action_replies
-from channels.guard import GuardSettings, MessageGuard
+from channels.guard import MAX_SENDER_LENGTH, GuardSettings, MessageGuard, valid_sender
 from channels.store_guard import unavailable_message
 from stores import guarded_sql
 
@@ -37,15 +37,6 @@ def malformed(reason: str) -> HTTPResponse:
     return response.json(
         {"error": "リクエストの形式が正しくありません。", "reason": reason}, status=400
     )
-
-
-# Rasa's SQL tracker store keeps sender ids in a 255-character column.
-MAX_SENDER_LENGTH = 128
-
-
-def valid_sender(sender: Any) -> bool:
-    return (isinstance(sender, str) and 0 < len(sender.strip()) and len(sender) <= MAX_SENDER_LENGTH
-            and sender.isprintable())
 
 
 def parse_body(request: Request) -> Union[Tuple[str, str, Dict[str, Any]], HTTPResponse]:

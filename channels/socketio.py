@@ -27,7 +27,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from channels import action_replies
-from channels.guard import GuardSettings, MessageGuard
+from channels.guard import GuardSettings, MessageGuard, valid_sender
 
 logger = logging.getLogger(__name__)
 MALFORMED_REPLY = (
@@ -73,7 +73,7 @@ class SocketIOChannel(SocketIOInput):
         sender_id = sid
         if self.session_persistence:
             sender_id = data.get("session_id")
-            if not isinstance(sender_id, str) or not sender_id.strip() or len(sender_id) > 128:
+            if not valid_sender(sender_id):
                 return "no valid session_id"
         output = SocketIOOutput(self.sio, self.bot_message_evt)
         return UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata)
