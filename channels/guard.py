@@ -103,14 +103,23 @@ class MessageGuard:
         self.settings = settings
         self._background: Set[asyncio.Task] = set()
 
-    def prepare(self, message: UserMessage) -> UserMessage:
-        """The message as Rasa may see and store it."""
-        text = mask(message.text or "").text
+    async def prepare(self, message: UserMessage) -> UserMessage:
+        """The message as Rasa may see and store it.
+
+        The length is checked before anything else reads the text. An over-long text
+        is still masked and stored (nothing the customer said is lost), but in a
+        worker thread: masking is linear, yet a megabyte of it takes a second or two,
+        which must not stall the other conversations on this event loop.
+        """
+        text = message.text or ""
         parse_data: Optional[Dict[Text, Any]] = None
-        if is_blank(text):
-            parse_data = flagged_parse(text, EMPTY)
-        elif len(text) > self.settings.max_characters:
+        if len(text) > self.settings.max_characters:
+            text = (await asyncio.get_running_loop().run_in_executor(None, mask, text)).text
             parse_data = flagged_parse(text, TOO_LONG)
+        else:
+            text = mask(text).text
+            if is_blank(text):
+                parse_data = flagged_parse(text, EMPTY)
         return UserMessage(
             text,
             WatchedOutput(message.output_channel),
@@ -122,7 +131,7 @@ class MessageGuard:
         )
 
     async def __call__(self, message: UserMessage) -> None:
-        prepared = self.prepare(message)
+        prepared = await self.prepare(message)
         output = prepared.output_channel
         assert isinstance(output, WatchedOutput)
         if not store_reachable(prepared.sender_id):

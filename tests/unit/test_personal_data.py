@@ -1,6 +1,10 @@
 """Masking of phone, e-mail and card numbers; order numbers, amounts and dates kept."""
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from actions.personal_data import mask, placeholders_in
@@ -46,3 +50,48 @@ def test_personal_numbers_are_masked(text, expected, kinds):
 def test_order_numbers_amounts_and_dates_are_kept(text):
     assert mask(text).text == text
     assert not mask(text).kinds
+
+
+# One megabyte of every shape a pattern could stumble on. Masking is linear (about
+# 2 s for the slowest shape on the 2-core machine); the bound only catches a
+# super-linear algorithm, which would take hours here (15 s for 40,000 letters
+# before the fix). Timings themselves are reported by `make bench`.
+MEGABYTE = 1_000_000
+HOSTILE = {
+    "letters": "a" * MEGABYTE,
+    "digits": "1" * MEGABYTE,
+    "full-width digits": "１" * MEGABYTE,
+    "letters and digits": "a1" * (MEGABYTE // 2),
+    "digit-dash runs": "1-" * (MEGABYTE // 2),
+    "dots": "." * MEGABYTE,
+    "at signs": "@" * MEGABYTE,
+    "letter-at runs": "a@" * (MEGABYTE // 2),
+    "long local parts": ("a" * 63 + "@" + "b" * 63) * (MEGABYTE // 127),
+    "full-width letters": "ａ" * MEGABYTE,
+    "domain labels": "a@" + "b." * (MEGABYTE // 2),
+    "order numbers": "250-1234567-1234567 " * (MEGABYTE // 20),
+    "mixed": ("ab.c@d090-２５０－１２３４５６７－１２３４５６７ ") * (MEGABYTE // 40),
+}
+GENEROUS_SECONDS = 60
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("shape", HOSTILE)
+def test_a_megabyte_of_any_shape_is_masked_in_linear_time(shape):
+    """In a child process, so that a regression is killed at the bound, not left running."""
+    program = (
+        "import sys; from actions.personal_data import mask; from tests.unit.test_personal_data import HOSTILE; "
+        "print(len(mask(HOSTILE[sys.argv[1]]).text))"
+    )
+    try:
+        done = subprocess.run([sys.executable, "-c", program, shape], cwd=ROOT, capture_output=True,
+                              text=True, timeout=GENEROUS_SECONDS, check=True)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{shape}: not masked within {GENEROUS_SECONDS} s (super-linear?)")
+    assert int(done.stdout) > 0  # the text is still there, masked where it had to be
+
+
+def test_many_addresses_in_a_long_text_are_each_masked():
+    masked = mask("x@y.jp " * 10_000)
+    assert masked.text == "［メールアドレス］ " * 10_000
+    assert masked.kinds == {"email"}
