@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Awaitable, Optional, Text, TypeVar
 
 import sqlalchemy as sa
@@ -52,6 +53,9 @@ _stores: "list[GuardedSQLTrackerStore]" = []
 
 class GuardedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("dialect", "sqlite") == "sqlite" and kwargs.get("db"):
+            # `rasa run` from a fresh clone has no var/ yet: SQLite makes the file, not its folder.
+            Path(kwargs["db"]).parent.mkdir(parents=True, exist_ok=True)
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
             # SQLAlchemy 1.4 opens a file database anew for every session (NullPool).
