@@ -9,7 +9,7 @@ procedure instead.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -47,6 +47,10 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         if isinstance(cls.__dict__.get("slot"), str):
             setattr(cls, f"validate_{cls.slot}", cls.validate_canonical)
 
+    # The value of a plain answer (intent ``inform``) that names none of the options,
+    # where the question's options are "these, or anything else" (see ValidateRefundForm).
+    any_other_answer: Optional[Text] = None
+
     def answered_otherwise(self, tracker: Tracker, domain: DomainDict) -> bool:
         """Whether another slot already tells the answer action what it needs."""
         return False
@@ -62,7 +66,7 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
             tracker, domain
         ):
             return []
-        return domain_slots
+        return [self.slot]  # the form's other slots are answers to this same question
 
     async def validate_canonical(
         self,
@@ -72,6 +76,8 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         domain: DomainDict,
     ) -> Dict[Text, Any]:
         value = canonical(value, self.slot, domain)
+        if value is None and tracker.latest_message.get("intent", {}).get("name") == "inform":
+            value = self.any_other_answer
         if value is not None:
             return {self.slot: value, COUNTER_SLOT: 0, FLAG_SLOT: False}
         if self.answered_otherwise(tracker, domain):
@@ -87,6 +93,10 @@ class ValidateCancelForm(CanonicalSlotValidation):
     form = "cancel_form"
     slot = "order_status"
 
+    # The value of a plain answer (intent ``inform``) that names none of the options,
+    # where the question's options are "these, or anything else" (see ValidateRefundForm).
+    any_other_answer: Optional[Text] = None
+
     def answered_otherwise(self, tracker: Tracker, domain: DomainDict) -> bool:
         return canonical_slot(tracker, "cancel_button", domain) is not None
 
@@ -99,6 +109,9 @@ class ValidateReturnForm(CanonicalSlotValidation):
 class ValidateRefundForm(CanonicalSlotValidation):
     form = "refund_form"
     slot = "payment_method"
+    # A method the bot has no word for (「ビットコインで」) is still a method the document
+    # does not cover: the honest "not covered" answer, never the question again.
+    any_other_answer = "other"
 
 
 class ValidateContactForm(CanonicalSlotValidation):
