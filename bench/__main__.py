@@ -67,7 +67,11 @@ def main(argv: List[str]) -> int:
     progress(f"{results['mode']} run, stages {', '.join(stages)}; scratch dir {workdir}")
 
     runners: Dict[str, Callable[[], Dict[str, Any]]] = {
-        "understanding": lambda: understanding.run(progress, MODEL, ROOT / "tests" / "nlu", OUT / "nlu"),
+        "understanding": lambda: {
+            **understanding.run(progress, MODEL, ROOT / "tests" / "nlu", OUT / "nlu"),
+            "blind": understanding.run(progress, MODEL, ROOT / "tests" / "blind" / "nlu_blind.yml",
+                                       OUT / "nlu_blind"),
+        },
         "dialogue": lambda: dialogue.run(progress, MODEL, OUT),
         "serving": lambda: serving.run(progress, workdir, plan),
         "training": lambda: training.run(progress, workdir),

@@ -58,6 +58,10 @@ TARGETS: List[Target] = [
            lambda r: r["understanding"]["macro_f1_in_scope"], lambda v: f"{v:.3f}"),
     Target("out_of_scope_kept_out", "out-of-scope messages kept out of in-scope intents", ">=", 0.97,
            lambda r: r["understanding"]["out_of_scope_kept_out"], lambda v: f"{v:.1%}"),
+    Target("blind_macro_f1", "NLU macro-F1, six in-scope intents (blind set)", ">=", 0.97,
+           lambda r: r["understanding"]["blind"]["macro_f1_in_scope"], lambda v: f"{v:.3f}"),
+    Target("blind_out_of_scope_kept_out", "out-of-scope kept out (blind set)", ">=", 0.97,
+           lambda r: r["understanding"]["blind"]["out_of_scope_kept_out"], lambda v: f"{v:.1%}"),
     Target("latency_p50_ratio", "latency p50, this bot / stock (1 sender)", "<=", 1.0,
            lambda r: r["serving"]["ratios"]["sequential_p50_ratio"], _ratio),
     Target("throughput_ratio", "throughput, this bot / stock (8 concurrent senders)", ">=", 1.0,
@@ -91,7 +95,9 @@ def _f(value: Optional[float], spec: str = ".3f") -> str:
     return "—" if value is None else format(value, spec)
 
 
-def _understanding(u: Dict[str, Any]) -> List[str]:
+def _understanding(u: Dict[str, Any], title: str = "held-out set `tests/nlu/`",
+                   show_items: bool = True) -> List[str]:
+    """``show_items`` False for the blind set: its messages stay out of sight while tuning."""
     def row(intent: str) -> List[Any]:
         r = u["intents"].get(intent, {})
         return [f"**{intent}**" if intent in u["in_scope"] else intent, _f(r.get("precision")),
@@ -99,13 +105,13 @@ def _understanding(u: Dict[str, Any]) -> List[str]:
 
     rows = [row(i) for i in u["in_scope"]] + [row(i) for i in sorted(set(u["intents"]) - set(u["in_scope"]))]
     leaked = u["out_of_scope_leaked"]
-    lines = ["## Understanding (held-out set `tests/nlu/`)", ""]
+    lines = [f"## Understanding ({title})", ""]
     lines += _table(["intent (in scope in bold)", "precision", "recall", "F1", "test messages"], rows)
     lines += ["", f"- macro-F1 over the six in-scope intents: **{u['macro_f1_in_scope']:.3f}**",
               "- out-of-scope messages kept out of the in-scope intents: "
               f"**{u['out_of_scope_kept_out']:.1%}** "
               f"({u['out_of_scope_total'] - len(leaked)} of {u['out_of_scope_total']})"
-              + (f"; leaked: {', '.join(f'「{t}」' for t in leaked)}" if leaked else ""),
+              + (f"; leaked: {', '.join(f'「{t}」' for t in leaked)}" if leaked and show_items else ""),
               f"- intent accuracy, all intents: {_f(u['intent_accuracy'])}", ""]
     if u["entities"]:
         lines += ["Entities (CRFEntityExtractor + synonyms):", ""]
@@ -220,6 +226,9 @@ def markdown(results: Dict[str, Any]) -> str:
     lines.append("")
     if results.get("understanding"):
         lines += _understanding(results["understanding"])
+        if results["understanding"].get("blind"):
+            lines += _understanding(results["understanding"]["blind"],
+                                    "blind set `tests/blind/nlu_blind.yml`", show_items=False)
     if results.get("dialogue"):
         lines += _dialogue(results["dialogue"])
     if results.get("serving"):

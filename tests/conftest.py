@@ -33,13 +33,18 @@ def action_server(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def rasa_server(trained_model: str, action_server: str, tmp_path_factory) -> Iterator[str]:
+def rasa_process(trained_model: str, action_server: str, tmp_path_factory) -> Iterator[RasaServer]:
+    """The shared Rasa server, for tests that also read its tracker store."""
     server = RasaServer("rasa_server", trained_model, action_server, tmp_path_factory.mktemp("rasa"))
     try:
-        server.start()
-        yield server.url
+        yield server.start()
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa_server(rasa_process: RasaServer) -> str:
+    return rasa_process.url
 
 
 @pytest.fixture(scope="session")

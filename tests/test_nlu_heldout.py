@@ -1,6 +1,6 @@
 """The trained model on the held-out set it never saw: the quality gate.
 
-Fails below macro-F1 0.95 over the six in-scope intents, or when more than 5% of
+Fails below macro-F1 0.97 over the six in-scope intents, or when more than 5% of
 the out-of-scope test messages land in an in-scope intent. The intent report,
 the errors and the confusion matrix stay under results/nlu/. Both figures are
 computed by ``bench.understanding.heldout_metrics``, which `make bench` reports too.
@@ -27,7 +27,7 @@ def test_macro_f1_over_in_scope_intents(report: HeldOutMetrics) -> None:
     macro_f1 = report.macro_f1
     per_intent = {i: round(f1, 3) for i, f1 in report.per_intent_f1.items()}
     print(f"macro-F1 (in scope) = {macro_f1:.4f} {per_intent}")
-    assert macro_f1 >= 0.95, per_intent
+    assert macro_f1 >= 0.97, per_intent
 
 
 def test_out_of_scope_stays_out(report: HeldOutMetrics) -> None:
