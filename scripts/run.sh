@@ -36,9 +36,14 @@ esac
 
 # The action server checks the shared secret and listens on loopback
 # (rasa_sdk_plugins/shared_secret.py).
+# Every server runs in the background and the script waits for them: bash runs a
+# signal's trap only between commands, so a server in the foreground would keep a
+# SIGTERM from a supervisor (systemd, a container runtime) from stopping anything.
 "$RASA" run actions --actions actions --port "$ACTIONS_PORT" &
 pids=$!
-trap 'kill $pids 2>/dev/null || true' EXIT INT TERM
+trap 'kill $pids 2>/dev/null || true' EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 wait_for() {  # url, pid of the process that should answer it
   for _ in $(seq 1 240); do
@@ -57,7 +62,9 @@ case "$mode" in
     .venv/bin/python scripts/serve_web.py --port "$WEB_PORT" --rasa-url "http://localhost:$RASA_PORT" &
     pids="$pids $!"
     echo "Chat page: http://localhost:$WEB_PORT/  (Rasa REST: POST http://localhost:$RASA_PORT/webhooks/rest/webhook, action server :$ACTIONS_PORT)"
-    "${rasa_run[@]}"
+    "${rasa_run[@]}" &
+    pids="$pids $!"
+    wait -n $pids  # one server ending ends them all (the EXIT trap)
     ;;
   shell)
     # Rasa's own console client, on the project's REST channel: unlike `rasa shell`
@@ -67,7 +74,9 @@ case "$mode" in
     pids="$pids $rasa_pid"
     echo "Starting the bot (log: var/shell-rasa.log)…"
     wait_for "http://127.0.0.1:$RASA_PORT/webhooks/rest/" "$rasa_pid"
-    .venv/bin/python scripts/console.py --url "http://127.0.0.1:$RASA_PORT"
+    .venv/bin/python scripts/console.py --url "http://127.0.0.1:$RASA_PORT" <&0 &
+    console_pid=$!
+    wait "$console_pid"
     ;;
   *) echo "usage: $0 serve|shell" >&2; exit 2 ;;
 esac
