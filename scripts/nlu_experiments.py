@@ -58,10 +58,10 @@ def set_diet(**overrides: Any) -> Callable[[Dict[str, Any]], None]:
     return apply
 
 
-def without(name_suffix: str) -> Callable[[Dict[str, Any]], None]:
-    def apply(config: Dict[str, Any]) -> None:
-        config["pipeline"].remove(component(config, name_suffix))
-    return apply
+def with_crf(config: Dict[str, Any]) -> None:
+    """The CRF entity extractor the OptionExtractor replaced, before it (as it was)."""
+    pipeline = config["pipeline"]
+    pipeline.insert(pipeline.index(component(config, "OptionExtractor")), {"name": "CRFEntityExtractor"})
 
 
 def with_regex_features(config: Dict[str, Any]) -> None:
@@ -77,7 +77,7 @@ def no_fallback(config: Dict[str, Any]) -> None:
 
 VARIANTS: Dict[str, List[Callable[[Dict[str, Any]], None]]] = {
     "current": [],
-    "no-crf": [without("CRFEntityExtractor")],
+    "with-crf": [with_crf],
     "lemma": [set_lemma("lemma")],
     "char1-4": [set_char_analyzer("char", 4)],
     "charwb1-4": [set_char_analyzer("char_wb", 4)],
