@@ -1,8 +1,9 @@
 """Answer actions: each picks the knowledge answers that fit the tracker.
 
 They share ``ProcedureAction``: choose answers, send them through the one renderer,
-then clear the slots they consumed so that the next request about another order
-starts fresh.
+then clear the per-request choice (chat or phone). What the customer told about the
+order (its status, the cancel button, the seller, the payment method) stays for the
+questions that follow, until they speak of another order (actions/message_checks.py).
 """
 from __future__ import annotations
 
@@ -14,11 +15,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.knowledge import load
 from actions.renderer import render
 from actions.slot_values import canonical_slot
 
 # When the form gave up on the question (or a value was not canonical).
 GAVE_UP: List[Text] = ["contact_choice"]
+LAST_ANSWER_SLOT = "last_answer"
+NOT_COVERED = "not_covered"
 
 
 class ProcedureAction(Action, ABC):
@@ -32,16 +36,22 @@ class ProcedureAction(Action, ABC):
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
         """The knowledge answer ids to send, in order."""
 
+    # Whether a short follow-up question may refer to this answer (slot last_answer).
+    sets_context: ClassVar[bool] = True
+
     async def run(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[EventType]:
-        for answer_id in self.parts(tracker, domain):
+        parts = self.parts(tracker, domain)
+        for answer_id in parts:
             dispatcher.utter_message(**render(answer_id))
-        resets = [SlotSet(slot, None) for slot in self.consumed_slots]
-        return resets + [SlotSet("unusable_answers", 0), SlotSet("last_answer_unusable", False)]
+        events = [SlotSet(slot, None) for slot in self.consumed_slots]
+        if self.sets_context:
+            events.append(SlotSet(LAST_ANSWER_SLOT, parts[0]))
+        return events + [SlotSet("unusable_answers", 0), SlotSet("last_answer_unusable", False)]
 
 
 class ActionAnswerShippingDelay(ProcedureAction):
@@ -71,7 +81,6 @@ class ActionAnswerContact(ProcedureAction):
 
 class ActionAnswerCancel(ProcedureAction):
     action_name = "action_answer_cancel"
-    consumed_slots = ("order_status", "cancel_button", "seller")
     by_button: ClassVar[Dict[Text, Text]] = {
         "shown": "cancel_allowed",
         "absent": "cancel_not_possible",
@@ -79,8 +88,9 @@ class ActionAnswerCancel(ProcedureAction):
     by_status: ClassVar[Dict[Text, Text]] = {
         "not_shipped": "cancel_allowed",
         "preparing": "cancel_preparing",
-        "in_transit": "cancel_not_possible",
-        "delivered": "cancel_not_possible",
+        # Shipped or received: the status rule, without the button they never mentioned.
+        "in_transit": "cancel_shipped",
+        "delivered": "cancel_shipped",
     }
 
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
@@ -100,7 +110,6 @@ class ActionAnswerCancel(ProcedureAction):
 
 class ActionAnswerReturn(ProcedureAction):
     action_name = "action_answer_return"
-    consumed_slots = ("seller",)
     by_seller: ClassVar[Dict[Text, Text]] = {
         "amazon": "return_amazon",
         "marketplace": "return_marketplace",
@@ -113,7 +122,6 @@ class ActionAnswerReturn(ProcedureAction):
 
 class ActionAnswerRefund(ProcedureAction):
     action_name = "action_answer_refund"
-    consumed_slots = ("payment_method",)
     by_method: ClassVar[Dict[Text, List[Text]]] = {
         "credit_card": ["refund_credit_card"],
         "carrier_billing": ["refund_carrier_billing"],
@@ -125,3 +133,27 @@ class ActionAnswerRefund(ProcedureAction):
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
         method = canonical_slot(tracker, "payment_method", domain)
         return self.by_method[method] if method else GAVE_UP
+
+
+class ActionAnswerNotCovered(ProcedureAction):
+    """An in-domain question the document does not answer (営業時間, 返品の送料…)."""
+
+    action_name = "action_answer_not_covered"
+    sets_context = False
+
+    def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
+        return [NOT_COVERED]
+
+
+class ActionAnswerFollowup(ProcedureAction):
+    """A short question about the answer just given (「何日くらい？」「どっちが早い？」)."""
+
+    action_name = "action_answer_followup"
+    sets_context = False  # 「何日？」 then 「確認方法は？」 both refer to the same answer
+
+    def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
+        followups = load().followups
+        kinds = [v for v in tracker.get_latest_entity_values("followup") if v in followups]
+        if not kinds:
+            return [NOT_COVERED]
+        return [followups[kinds[-1]].answer_after(tracker.get_slot(LAST_ANSWER_SLOT))]

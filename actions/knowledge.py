@@ -49,10 +49,23 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Followup:
+    """A short question after an answer: what to send, by the answer just given."""
+
+    kind: str
+    after: Dict[str, str]
+    otherwise: str
+
+    def answer_after(self, last_answer: Optional[str]) -> str:
+        return self.after.get(last_answer or "", self.otherwise)
+
+
+@dataclass(frozen=True)
 class Knowledge:
     entries: Dict[str, Entry] = field(default_factory=dict)
     answers: Dict[str, Answer] = field(default_factory=dict)
     questions: Dict[str, Question] = field(default_factory=dict)
+    followups: Dict[str, Followup] = field(default_factory=dict)
     retry_intro: str = ""
 
 
@@ -100,9 +113,15 @@ def parse(raw: dict) -> Knowledge:
         questions[slot] = Question(
             slot=slot, text=spec["text"], buttons=tuple(buttons[b] for b in spec["buttons"])
         )
-    return Knowledge(
-        entries=entries, answers=answers, questions=questions, retry_intro=retry_intro
-    )
+    followups: Dict[str, Followup] = {}
+    for kind, spec in raw.get("followups", {}).items():
+        named = [*spec["after"], *spec["after"].values(), spec["otherwise"]]
+        missing = [a for a in named if a not in answers]
+        if missing:
+            raise KnowledgeError(f"follow-up {kind!r} refers to undefined answers {missing}")
+        followups[kind] = Followup(kind=kind, after=dict(spec["after"]), otherwise=spec["otherwise"])
+    return Knowledge(entries=entries, answers=answers, questions=questions,
+                     followups=followups, retry_intro=retry_intro)
 
 
 @lru_cache(maxsize=None)

@@ -5,6 +5,9 @@
   is kept only when it is one of the domain's canonical values; anything else is
   dropped before it is stored. The slot a form is asking for is left to the form's
   own validation (actions/forms.py), which also counts unusable answers.
+- When the customer speaks of another order (「別の注文」, an ``another_order`` entity,
+  data/nlu/options.yml), what they told about the previous one is forgotten, except
+  what this very message says.
 - When the channel masked a phone number, an e-mail address or a card number in the
   message (actions/personal_data.py), the bot first says that it does not need them.
 """
@@ -23,6 +26,7 @@ from actions.renderer import render
 from actions.slot_values import allowed_values, canonical
 
 PERSONAL_DATA_ANSWER = "personal_data_not_needed"
+ORDER_SLOTS = ("order_status", "cancel_button", "seller", "payment_method")
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -43,8 +47,13 @@ class ValidateSlotMappings(ValidationAction):
         domain: DomainDict,
     ) -> List[EventType]:
         asked: Optional[Text] = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
-        return [
+        said_now = tracker.slots_to_validate()
+        events: List[EventType] = [
             SlotSet(slot, canonical(value, slot, domain))
-            for slot, value in tracker.slots_to_validate().items()
+            for slot, value in said_now.items()
             if slot != asked and allowed_values(domain, slot)
         ]
+        if any(e.get("entity") == "another_order" for e in tracker.latest_message.get("entities", [])):
+            events += [SlotSet(slot, None) for slot in ORDER_SLOTS
+                       if slot not in said_now and tracker.get_slot(slot) is not None]
+        return events

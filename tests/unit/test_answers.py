@@ -6,6 +6,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import (
+    ActionAnswerFollowup,
     ActionAnswerCancel,
     ActionAnswerCancelPenalty,
     ActionAnswerContact,
@@ -34,8 +35,8 @@ def texts(messages):
     [
         ({"order_status": "not_shipped"}, ["cancel_allowed"]),
         ({"order_status": "preparing"}, ["cancel_preparing"]),
-        ({"order_status": "in_transit"}, ["cancel_not_possible"]),
-        ({"order_status": "delivered"}, ["cancel_not_possible"]),
+        ({"order_status": "in_transit"}, ["cancel_shipped"]),
+        ({"order_status": "delivered"}, ["cancel_shipped"]),
         ({"cancel_button": "shown"}, ["cancel_allowed"]),
         ({"cancel_button": "absent"}, ["cancel_not_possible"]),
         ({"cancel_button": "absent", "order_status": "not_shipped"}, ["cancel_not_possible"]),
@@ -47,7 +48,8 @@ def texts(messages):
 async def test_cancel_branches(domain, slots, answers):
     messages, events = await run(ActionAnswerCancel(), domain, **slots)
     assert [m["text"] for m in messages] == [render(a)["text"] for a in answers]
-    assert SlotSet("order_status", None) in events and SlotSet("cancel_button", None) in events
+    # What the customer said of the order stays for the questions that follow.
+    assert not any(e["name"] in ("order_status", "cancel_button", "seller") for e in events)
 
 
 @pytest.mark.parametrize(
@@ -102,3 +104,24 @@ async def test_penalty_lists_the_three_behaviours(domain):
     for behaviour in ["大量商品のキャンセル", "頻繁にキャンセル", "キャンセルリクエスト無しの受け取り拒否"]:
         assert f"・{behaviour}" in text
     assert "明確にされていません" in text
+
+
+@pytest.mark.parametrize(
+    "kind, last_answer, answer",
+    [("how_long", "refund_credit_card", "refund_timing"), ("how_long", "contact_phone", "phone_wait"),
+     ("how_long", "return_amazon", "not_covered"), ("how_to_confirm", "cancel_allowed", "cancel_confirmation"),
+     ("how_many_times", None, "penalty_count"), ("which_is_faster", "shipping_delay", "chat_or_phone_wait"),
+     (None, "refund_credit_card", "not_covered")],
+)
+async def test_followup_answers_what_the_last_answer_leaves_open(domain, kind, last_answer, answer):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(slots={"last_answer": last_answer},
+                           entities=[{"entity": "followup", "value": kind}] if kind else [])
+    events = await ActionAnswerFollowup().run(dispatcher, tracker, domain)
+    assert texts(dispatcher.messages) == render(answer)["text"]
+    assert not any(e["name"] == "last_answer" for e in events)  # the context stays
+
+
+async def test_an_answer_becomes_the_context_of_follow_ups(domain):
+    _, events = await run(ActionAnswerRefund(), domain, payment_method="credit_card")
+    assert SlotSet("last_answer", "refund_credit_card") in events

@@ -48,3 +48,22 @@ async def test_masked_personal_data_gets_the_note_first(domain):
 async def test_no_note_without_personal_data(domain):
     messages, _ = await run(domain, [{"event": "user"}], text="注文番号は250-1234567-1234567です")
     assert messages == []
+
+
+async def test_another_order_forgets_what_was_said_of_the_last_one(domain):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        slots={"payment_method": "credit_card", "seller": "marketplace", "order_status": "delivered"},
+        entities=[{"entity": "another_order", "value": "true"},
+                  {"entity": "order_status", "value": "preparing"}],
+        events=[{"event": "user"}, slot_event("order_status", "preparing")],
+    )
+    events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
+    # What this message says of the new order stays; the rest is forgotten.
+    assert events == [SlotSet("order_status", "preparing"), SlotSet("seller", None),
+                      SlotSet("payment_method", None)]
+
+
+async def test_what_was_said_of_the_order_is_kept_otherwise(domain):
+    tracker = make_tracker(slots={"payment_method": "credit_card"}, events=[{"event": "user"}])
+    assert await ValidateSlotMappings().run(CollectingDispatcher(), tracker, domain) == []
