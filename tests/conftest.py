@@ -1,13 +1,53 @@
 """Session fixtures: the trained model, and the real action + Rasa servers."""
 from __future__ import annotations
 
+import os
+import signal
 import uuid
-from typing import Iterator, Tuple
+from pathlib import Path
+from typing import Iterator, List, Tuple
 
 import pytest
 
 from tests.helpers import MODEL, RASA, RESULTS, Bot, RasaServer, Server, free_port
 from tests.services import PostgresServer, RedisServer
+
+
+# Every process the suite starts inherits this mark, so that one left running at the end
+# is found (and the run fails): a test must stop what it starts, even when it fails.
+SESSION_MARK = "AMAZON_BOT_TEST_SESSION"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ[SESSION_MARK] = uuid.uuid4().hex
+
+
+def marked_processes() -> List[Tuple[int, str]]:
+    mark = f"{SESSION_MARK}={os.environ[SESSION_MARK]}".encode()
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            if mark in (proc / "environ").read_bytes().split(b"\0"):
+                found.append((int(proc.name), (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    left = marked_processes()
+    if not left:
+        return
+    for pid, _ in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    print("\nservers started by the tests were still running at the end (now killed):")
+    print("\n".join(f"  {pid}: {cmd[:200]}" for pid, cmd in left))
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")
