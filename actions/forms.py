@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.slot_values import canonical, canonical_slot
 
-MAX_REASKS = 2
+MAX_REASKS = 1  # a question is asked at most twice
 COUNTER_SLOT = "unusable_answers"
 FLAG_SLOT = "last_answer_unusable"  # read by the ask actions to apologise first
 

@@ -8,8 +8,12 @@ Before Rasa sees a message:
   their parse (``nlu_fallback`` with an ``empty_message`` or ``too_long_message``
   entity) and the rules answer with a prompt or a request to shorten it. The text is
   still stored: nothing the customer said is lost;
-- the tracker store is pinged; when it is down the customer gets the apology with the
-  customer-service contact instead of an answer that could not be stored.
+- the tracker store is pinged (off the event loop, bounded); when it is down the customer
+  gets the apology with the customer-service contact instead of an answer.
+
+The replies are held until the message has been processed: when this conversation could
+not be saved they are replaced by that apology, so nothing is acknowledged that is not
+stored (both channels).
 
 After it, the customer is never left in silence: when Rasa produced no reply (the
 action server is down or failed) or none within ``reply_timeout_seconds`` (it is slow),
@@ -22,14 +26,14 @@ import asyncio
 import logging
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text, Tuple
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from actions.input_flags import EMPTY, TOO_LONG
 from actions.personal_data import mask
 from actions.renderer import render
-from channels.store_guard import store_reachable, unavailable_message
+from channels.store_guard import save_failed, store_reachable, unavailable_message
 
 logger = logging.getLogger(__name__)
 
@@ -78,19 +82,32 @@ def flagged_parse(text: Text, entity: Text) -> Dict[Text, Any]:
     }
 
 
-class WatchedOutput(OutputChannel):
-    """Passes replies on to the channel's own output and counts them."""
+class HeldOutput(OutputChannel):
+    """Holds a message's replies until its conversation is stored, then passes them on.
+
+    Held, because an answer must not be acknowledged when the conversation it belongs to
+    could not be saved; after the reply timeout (the customer already has the apology)
+    whatever comes later passes straight through.
+    """
 
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
-        self.sent = 0
+        self.held: List[Tuple[Text, Dict[Text, Any]]] = []
+        self.passing = False
 
     def name(self) -> Text:  # type: ignore[override]  # the channel's responses apply
         return self.inner.name()
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        self.sent += 1
-        await self.inner.send_response(recipient_id, message)
+        if self.passing:
+            await self.inner.send_response(recipient_id, message)
+        else:
+            self.held.append((recipient_id, message))
+
+    async def release(self) -> None:
+        self.passing = True
+        for recipient_id, message in self.held:
+            await self.inner.send_response(recipient_id, message)
 
 
 class MessageGuard:
@@ -122,7 +139,7 @@ class MessageGuard:
                 parse_data = flagged_parse(text, EMPTY)
         return UserMessage(
             text,
-            WatchedOutput(message.output_channel),
+            HeldOutput(message.output_channel),
             message.sender_id,
             parse_data=parse_data,
             input_channel=message.input_channel,
@@ -133,9 +150,10 @@ class MessageGuard:
     async def __call__(self, message: UserMessage) -> None:
         prepared = await self.prepare(message)
         output = prepared.output_channel
-        assert isinstance(output, WatchedOutput)
-        if not store_reachable(prepared.sender_id):
-            await output.inner.send_response(prepared.sender_id, unavailable_message())
+        assert isinstance(output, HeldOutput)
+        sender = prepared.sender_id
+        if not await store_reachable(sender):
+            await output.inner.send_response(sender, unavailable_message())
             return
         task = asyncio.ensure_future(self.on_new_message(prepared))
         self._background.add(task)
@@ -143,11 +161,17 @@ class MessageGuard:
         done, _ = await asyncio.wait({task}, timeout=self.settings.reply_timeout_seconds)
         if not done:
             logger.error("no reply to %s within %ss; apologised, still processing",
-                         prepared.sender_id, self.settings.reply_timeout_seconds)
-        elif output.sent == 0:
-            logger.error("no reply to %s (is the action server up?)", prepared.sender_id)
-        if not done or output.sent == 0:
-            await output.send_response(prepared.sender_id, render(NO_REPLY_ANSWER))
+                         sender, self.settings.reply_timeout_seconds)
+            await output.release()  # nothing yet; what comes later goes straight on
+            await output.inner.send_response(sender, render(NO_REPLY_ANSWER))
+        elif save_failed(sender):
+            logger.error("conversation %s could not be stored; answer withheld", sender)
+            await output.inner.send_response(sender, unavailable_message())
+        elif not output.held:
+            logger.error("no reply to %s (is the action server up?)", sender)
+            await output.inner.send_response(sender, render(NO_REPLY_ANSWER))
+        else:
+            await output.release()
 
     def _finished(self, task: asyncio.Task) -> None:
         self._background.discard(task)

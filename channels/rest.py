@@ -11,8 +11,7 @@ a silent reply).
 """
 from __future__ import annotations
 
-import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple, Union
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -22,14 +21,7 @@ from sanic.response import HTTPResponse
 
 from channels import action_replies
 from channels.guard import MAX_SENDER_LENGTH, GuardSettings, MessageGuard, valid_sender
-from channels.store_guard import unavailable_message
 from stores import guarded_sql
-
-logger = logging.getLogger(__name__)
-
-
-def unavailable_reply(recipient_id: str) -> List[Dict[str, Any]]:
-    return [{"recipient_id": recipient_id, **unavailable_message()}]
 
 
 def malformed(reason: str) -> HTTPResponse:
@@ -79,7 +71,7 @@ class GuardedRestInput(RestInput):
 
         @webhook.route("/health", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            healthy = guarded_sql.check()
+            healthy = await guarded_sql.check()
             body = {"tracker_store": "ok" if healthy else "unavailable"}
             if not healthy:
                 body["error"] = guarded_sql.HEALTH.last_error
@@ -91,14 +83,10 @@ class GuardedRestInput(RestInput):
             if isinstance(parsed, HTTPResponse):
                 return parsed
             sender_id, text, metadata = parsed
-            failures_before = guarded_sql.HEALTH.failures
             collector = CollectingOutputChannel()
             await guard(UserMessage(
                 text, collector, sender_id, input_channel=self.name(), metadata=metadata,
             ))
-            if guarded_sql.HEALTH.failures != failures_before:
-                logger.error("conversation %s could not be stored; answer withheld", sender_id)
-                return response.json(unavailable_reply(sender_id))
             return response.json(collector.messages)
 
         return webhook

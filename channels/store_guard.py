@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict
+from typing import Any, Dict, Text
 
 from actions.renderer import render
 from stores import guarded_sql
@@ -11,12 +11,17 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE_ANSWER = "store_unavailable"
 
 
-def store_reachable(sender_id: Any) -> bool:
-    """Pings the store before a message is handed to Rasa; logs when it is down."""
-    if guarded_sql.check():
+async def store_reachable(sender_id: Any) -> bool:
+    """Pings the store (off the event loop, bounded) before a message is handed to Rasa."""
+    if await guarded_sql.check():
         return True
     logger.error("message from %s not processed: tracker store unavailable", sender_id)
     return False
+
+
+def save_failed(sender_id: Text) -> bool:
+    """Whether this message's conversation could not be saved (reported once)."""
+    return guarded_sql.HEALTH.save_failed(sender_id)
 
 
 def unavailable_message() -> Dict[str, Any]:

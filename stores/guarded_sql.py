@@ -5,8 +5,14 @@ be read the conversation silently starts over, and when it cannot be written the
 conversation lives on in memory only. This store keeps Rasa's SQL implementation and
 records every failure (logged as an error) in ``HEALTH``; the channels
 (``channels/rest.py``, ``channels/socketio.py``) read it to refuse to answer when the
-database is unreachable or when a message's conversation could not be saved, instead of
-acknowledging something that is not stored.
+database is unreachable or when this message's own conversation could not be saved,
+instead of acknowledging something that is not stored.
+
+Rasa's SQL store calls SQLAlchemy synchronously inside its coroutines, so a database that
+accepts connections but never answers would freeze the server's one event loop, and every
+conversation with it. Every read, write and ping therefore runs in a thread of the
+store's own, bounded by ``timeout_seconds`` (endpoints.yml): past it the operation counts
+as failed and the customer gets the apology; the thread finishes when the database does.
 
 On SQLite (the default of `make run`) it also switches the file to write-ahead logging
 with ``synchronous=NORMAL`` and keeps its connections open: a commit no longer waits for
@@ -17,10 +23,12 @@ production profile) is left as configured.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Awaitable, Optional, Text, TypeVar
+from typing import Any, Callable, Coroutine, Optional, Set, Text, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -34,17 +42,18 @@ T = TypeVar("T")
 class StoreHealth:
     """Shared by the store and the channels of one Rasa process (one event loop)."""
 
-    available: bool = True
-    failures: int = 0
     last_error: Optional[str] = None
+    unsaved: Set[Text] = field(default_factory=set)  # senders whose last save failed
 
     def record_failure(self, error: BaseException) -> None:
-        self.available = False
-        self.failures += 1
-        self.last_error = f"{type(error).__name__}: {error}".splitlines()[0][:300]
+        self.last_error = f"{type(error).__name__}: {error}".splitlines()[0][:300] or type(error).__name__
 
-    def record_success(self) -> None:
-        self.available = True
+    def save_failed(self, sender_id: Text) -> bool:
+        """Whether this conversation's last save failed (each failure is reported once)."""
+        if sender_id in self.unsaved:
+            self.unsaved.discard(sender_id)
+            return True
+        return False
 
 
 HEALTH = StoreHealth()
@@ -52,7 +61,10 @@ _stores: "list[GuardedSQLTrackerStore]" = []
 
 
 class GuardedSQLTrackerStore(SQLTrackerStore):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, timeout_seconds: float = 3.0, **kwargs: Any) -> None:
+        self.timeout_seconds = float(timeout_seconds)
+        # Its own threads: a black-holed database must not starve the loop's default pool.
+        self._threads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="tracker-store")
         if kwargs.get("dialect", "sqlite") == "sqlite" and kwargs.get("db"):
             # `rasa run` from a fresh clone has no var/ yet: SQLite makes the file, not its folder.
             Path(kwargs["db"]).parent.mkdir(parents=True, exist_ok=True)
@@ -68,38 +80,52 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
         self._tables_ready = False
         _stores.append(self)
 
-    async def _guarded(self, operation: str, awaitable: Awaitable[T]) -> T:
+    async def _off_loop(self, operation: str, work: Callable[[], T]) -> T:
+        future = asyncio.get_running_loop().run_in_executor(self._threads, work)
         try:
-            result = await awaitable
+            return await asyncio.wait_for(future, self.timeout_seconds)
         except Exception as error:
+            if isinstance(error, asyncio.TimeoutError):
+                error = TimeoutError(f"no answer within {self.timeout_seconds} s")
             HEALTH.record_failure(error)
             logger.error("tracker store %s failed: %s", operation, HEALTH.last_error)
-            raise
-        HEALTH.record_success()
-        return result
+            raise error
+
+    def _in_thread(self, coroutine: Callable[[], Coroutine[Any, Any, T]]) -> Callable[[], T]:
+        """Rasa's store methods are coroutines doing blocking work: run one on a thread's loop."""
+        return lambda: asyncio.run(coroutine())
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
-        return await self._guarded("read", super().retrieve(sender_id))
+        read = super().retrieve
+        return await self._off_loop("read", self._in_thread(lambda: read(sender_id)))
 
     async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
-        return await self._guarded("read", super().retrieve_full_tracker(conversation_id))
+        read = super().retrieve_full_tracker
+        return await self._off_loop("read", self._in_thread(lambda: read(conversation_id)))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await self._guarded("write", super().save(tracker))
-
-    def ping(self) -> bool:
+        write = super().save
         try:
-            with self.engine.connect() as connection:
-                connection.execute(sa.text("SELECT 1"))
-            if not self._tables_ready:
-                self.Base.metadata.create_all(self.engine)  # idempotent
-                self._tables_ready = True
-        except Exception as error:
-            HEALTH.record_failure(error)
-            logger.error("tracker store unreachable: %s", HEALTH.last_error)
+            await self._off_loop("write", self._in_thread(lambda: write(tracker)))
+        except Exception:
+            HEALTH.unsaved.add(tracker.sender_id)
+            raise
+        HEALTH.unsaved.discard(tracker.sender_id)
+
+    async def reachable(self) -> bool:
+        """A ``SELECT 1`` (creating the tables once the database first answers), off the loop."""
+        try:
+            await self._off_loop("ping", self._ping)
+        except Exception:
             return False
-        HEALTH.record_success()
         return True
+
+    def _ping(self) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        if not self._tables_ready:
+            self.Base.metadata.create_all(self.engine)  # idempotent
+            self._tables_ready = True
 
 
 def _write_ahead_logging(connection: Any, _: Any) -> None:
@@ -109,6 +135,6 @@ def _write_ahead_logging(connection: Any, _: Any) -> None:
     cursor.close()
 
 
-def check() -> bool:
-    """Pings every guarded store of this process; True when there is none."""
-    return all([store.ping() for store in _stores])
+async def check() -> bool:
+    """Pings every guarded store of this process, off the event loop; True when there is none."""
+    return all([await store.reachable() for store in _stores])

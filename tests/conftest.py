@@ -12,7 +12,6 @@ import pytest
 from tests.helpers import MODEL, RASA, RESULTS, Bot, RasaServer, Server, free_port
 from tests.services import PostgresServer, RedisServer
 
-
 # Every process the suite starts inherits this mark, so that one left running at the end
 # is found (and the run fails): a test must stop what it starts, even when it fails.
 SESSION_MARK = "AMAZON_BOT_TEST_SESSION"

@@ -6,10 +6,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import (
-    ActionAnswerFollowup,
     ActionAnswerCancel,
     ActionAnswerCancelPenalty,
     ActionAnswerContact,
+    ActionAnswerFollowup,
     ActionAnswerRefund,
     ActionAnswerReturn,
     ActionAnswerShippingDelay,
@@ -109,7 +109,8 @@ async def test_penalty_lists_the_three_behaviours(domain):
 @pytest.mark.parametrize(
     "kind, last_answer, answer",
     [("how_long", "refund_credit_card", "refund_timing"), ("how_long", "contact_phone", "phone_wait"),
-     ("how_long", "return_amazon", "not_covered"), ("how_to_confirm", "cancel_allowed", "cancel_confirmation"),
+     ("how_long", "return_amazon", "not_covered"),
+     ("how_to_confirm", "cancel_allowed", "cancel_confirmation"),
      ("how_many_times", None, "penalty_count"), ("which_is_faster", "shipping_delay", "chat_or_phone_wait"),
      (None, "refund_credit_card", "not_covered")],
 )

@@ -80,8 +80,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_megabyte_of_any_shape_is_masked_in_linear_time(shape):
     """In a child process, so that a regression is killed at the bound, not left running."""
     program = (
-        "import sys; from actions.personal_data import mask; from tests.unit.test_personal_data import HOSTILE; "
-        "print(len(mask(HOSTILE[sys.argv[1]]).text))"
+        "import sys; from actions.personal_data import mask; "
+        "from tests.unit.test_personal_data import HOSTILE; print(len(mask(HOSTILE[sys.argv[1]]).text))"
     )
     try:
         done = subprocess.run([sys.executable, "-c", program, shape], cwd=ROOT, capture_output=True,
