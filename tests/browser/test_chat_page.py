@@ -134,7 +134,7 @@ def test_markup_typed_by_the_user_is_shown_as_text(stack: ChatStack, phone_page:
 
     send(page, XSS)
     expect(page.get_by_text(XSS)).to_be_visible(timeout=10_000)
-    expect(page.get_by_text("うまく理解できませんでした")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("ご案内できます")).to_be_visible(timeout=30_000)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(SHOTS / "05_markup_as_text.png"), full_page=True)
     assert dialogs == []
