@@ -67,6 +67,12 @@ class PostgresServer:
         subprocess.run(_as_postgres_user([str(self.bin / "pg_ctl"), "-D", str(self.dir), "-m", "fast",
                                           "-w", "stop"]), capture_output=True)
 
+    def processes(self) -> List[int]:
+        """The postmaster and its children (backends, writers), for SIGSTOP/SIGCONT."""
+        postmaster = int((self.dir / "postmaster.pid").read_text().split()[0])
+        children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True)
+        return [postmaster, *map(int, children.stdout.split())]
+
     def remove(self) -> None:
         self.stop()
         shutil.rmtree(self.home, ignore_errors=True)

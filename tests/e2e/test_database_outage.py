@@ -7,7 +7,11 @@ conversation goes on from where the database left it.
 from __future__ import annotations
 
 import json
+import os
+import signal
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Iterator
 
 import pytest
@@ -54,6 +58,43 @@ def test_outage_is_loud_and_loses_nothing(backing_services, production_rasa: Ras
     rows = postgres.query(
         "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id", sender)
     assert [json.loads(data)["text"] for (data,) in rows] == ["注文をキャンセルしたい", "出荷準備中です"]
+
+
+def test_a_frozen_database_never_stalls_the_bot(backing_services, production_rasa: RasaServer) -> None:
+    """PostgreSQL stopped with SIGSTOP (it accepts connections and never answers) while 8
+    customers write at once: each gets an answer or the apology, the health endpoint answers,
+    and once the database is back every acknowledged message is stored. (Before: the ping and
+    Rasa's own SQL calls ran on the event loop, and every customer hung with the database.)
+    The request timeouts only turn a hang into a failure; times are for `make bench`."""
+    postgres, _ = backing_services
+    bot = Bot(production_rasa.url)
+    health = f"{production_rasa.url}/webhooks/rest/health"
+    senders = [f"frozen-{i}-{uuid.uuid4().hex[:6]}" for i in range(8)]
+    for sender in senders:
+        assert "ステータス" in bot.say(sender, "注文をキャンセルしたい")
+    frozen = postgres.processes()
+    for pid in frozen:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        with ThreadPoolExecutor(len(senders)) as pool:
+            replies = list(pool.map(lambda sender: bot.say(sender, "出荷準備中です"), senders))
+        for reply in replies:
+            assert APOLOGY in reply or "「キャンセルできない場合がある」" in reply, reply
+        down = requests.get(health, timeout=60)
+        assert down.status_code == 503
+    finally:
+        for pid in frozen:
+            os.kill(pid, signal.SIGCONT)
+    deadline = time.monotonic() + 60
+    while requests.get(health, timeout=60).status_code != 200 and time.monotonic() < deadline:
+        time.sleep(1)
+    assert requests.get(health, timeout=60).status_code == 200
+    for sender, reply in zip(senders, replies):
+        rows = postgres.query(
+            "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id", sender)
+        stored = [json.loads(data)["text"] for (data,) in rows]
+        if APOLOGY not in reply:  # acknowledged: it must be stored
+            assert stored == ["注文をキャンセルしたい", "出荷準備中です"], (sender, stored)
 
 
 def test_outage_is_loud_on_the_chat_page_channel(backing_services, production_rasa: RasaServer) -> None:
