@@ -22,10 +22,10 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable, Dict, List
 
-from bench import dialogue, machine, plots, report, serving, training, understanding
+from bench import dialogue, hostile, machine, plots, report, serving, training, understanding
 from bench.common import MODEL, OUT, QUIET_ENV, RESULTS, ROOT, Progress
 
-STAGES = ("understanding", "dialogue", "serving", "training")
+STAGES = ("understanding", "dialogue", "serving", "hostile", "training")
 QUICK_PLAN = serving.Plan(rounds=1, sequential=20, concurrent=40, warmup=5, pings=200)
 
 
@@ -74,6 +74,7 @@ def main(argv: List[str]) -> int:
         },
         "dialogue": lambda: dialogue.run(progress, MODEL, OUT),
         "serving": lambda: serving.run(progress, workdir, plan),
+        "hostile": lambda: hostile.run(progress, workdir),
         "training": lambda: training.run(progress, workdir),
     }
     try:

@@ -139,6 +139,15 @@ def _dialogue(d: Dict[str, Any]) -> List[str]:
     ]
 
 
+def _hostile(h: Dict[str, Any]) -> List[str]:
+    lines = ["## Hostile input (a megabyte message, and another customer meanwhile)", "",
+             f"A normal reply took {h['normal_reply_s']:.2f} s.", ""]
+    lines += _table(["shape (1,000,000 characters)", "attacker's reply", "another customer's reply"],
+                    [[name, f"{r['attacker_s']:.2f} s", f"{r['other_customer_s']:.2f} s"]
+                     for name, r in h["shapes"].items()])
+    return lines + [""]
+
+
 def _serving(s: Dict[str, Any]) -> List[str]:
     plan, r, ping = s["plan"], s["ratios"], s["store_ping"]
     ours, stock, n = s["latency"]["ours"], s["latency"]["stock"], plan["senders"]
@@ -233,6 +242,8 @@ def markdown(results: Dict[str, Any]) -> str:
         lines += _dialogue(results["dialogue"])
     if results.get("serving"):
         lines += _serving(results["serving"])
+    if results.get("hostile"):
+        lines += _hostile(results["hostile"])
     stock_s = (results.get("serving") or {}).get("stock_init_train_s")
     lines += _training(results.get("training"), stock_s)
     if results.get("notes"):
