@@ -40,6 +40,7 @@ READ = [
     ("ボタンが見当たらないです", ("cancel_button", "absent")),
     ("キャンセルのボタンがどこにもない", ("cancel_button", "absent")),
     ("キャンセルボタンはあります", ("cancel_button", "shown")),
+    ("注文履歴のとこに「注文をキャンセル」ってボタンはでてるよ", ("cancel_button", "shown")),
     ("クレカです", ("payment_method", "credit_card")),
     ("カード払いにしました", ("payment_method", "credit_card")),
     ("ドコモ払いです", ("payment_method", "carrier_billing")),
