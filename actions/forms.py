@@ -93,10 +93,6 @@ class ValidateCancelForm(CanonicalSlotValidation):
     form = "cancel_form"
     slot = "order_status"
 
-    # The value of a plain answer (intent ``inform``) that names none of the options,
-    # where the question's options are "these, or anything else" (see ValidateRefundForm).
-    any_other_answer: Optional[Text] = None
-
     def answered_otherwise(self, tracker: Tracker, domain: DomainDict) -> bool:
         return canonical_slot(tracker, "cancel_button", domain) is not None
 

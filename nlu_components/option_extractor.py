@@ -87,7 +87,6 @@ class OptionExtractor(GraphComponent, EntityExtractorMixin):
         self._config = config
         self._storage = model_storage
         self._resource = resource
-        self._regexes = regexes
         self._options = _options(regexes)
 
     @staticmethod

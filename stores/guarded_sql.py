@@ -46,7 +46,7 @@ class StoreHealth:
     unsaved: Set[Text] = field(default_factory=set)  # senders whose last save failed
 
     def record_failure(self, error: BaseException) -> None:
-        self.last_error = f"{type(error).__name__}: {error}".splitlines()[0][:300] or type(error).__name__
+        self.last_error = f"{type(error).__name__}: {error}".splitlines()[0][:300]
 
     def save_failed(self, sender_id: Text) -> bool:
         """Whether this conversation's last save failed (each failure is reported once)."""
