@@ -8,8 +8,10 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Dict, List
@@ -128,3 +130,81 @@ class RedisServer:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=20)
+
+
+class BlackHole:
+    """A loopback TCP proxy in front of a server that can turn into a black hole.
+
+    Forwarding, it passes bytes both ways. Black-holed, it is what a database behind a dead
+    network link or a hung host looks like: connections are accepted and every byte sent
+    is taken and never answered, on the connections already open and on new ones.
+    ``restore`` drops the connections that saw the hole (as the network would, in the end)
+    and forwards again.
+    """
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.holed = threading.Event()
+        self.closed = False
+        self.sockets: List[socket.socket] = []  # every socket of the current era
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def black_hole(self) -> None:
+        self.holed.set()
+
+    def restore(self) -> None:
+        with self.lock:
+            stale, self.sockets = self.sockets, []
+            self.holed.clear()
+        for sock in stale:
+            _close(sock)
+
+    def close(self) -> None:
+        self.closed = True
+        _close(self.listener)
+        self.restore()
+
+    def _accept(self) -> None:
+        while not self.closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            with self.lock:
+                self.sockets.append(client)
+            if self.holed.is_set():
+                continue  # accepted, never answered
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+                upstream.settimeout(None)
+            except OSError:
+                _close(client)
+                continue
+            with self.lock:
+                self.sockets.append(upstream)
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    def _pump(self, source: socket.socket, target: socket.socket) -> None:
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data or self.holed.is_set():
+                    break  # closed, or swallowed: the peer waits until restore drops it
+                target.sendall(data)
+        except OSError:
+            pass
+        if not self.holed.is_set():
+            _close(source)
+            _close(target)
+
+
+def _close(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    sock.close()

@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from tests.helpers import Bot, RasaServer, socket_turn
+from tests.services import BlackHole
 
 APOLOGY = "この会話を続けることができません"
 
@@ -85,16 +86,91 @@ def test_a_frozen_database_never_stalls_the_bot(backing_services, production_ras
     finally:
         for pid in frozen:
             os.kill(pid, signal.SIGCONT)
-    deadline = time.monotonic() + 60
-    while requests.get(health, timeout=60).status_code != 200 and time.monotonic() < deadline:
-        time.sleep(1)
-    assert requests.get(health, timeout=60).status_code == 200
+    wait_until_healthy(production_rasa.url)
     for sender, reply in zip(senders, replies):
         rows = postgres.query(
             "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id", sender)
         stored = [json.loads(data)["text"] for (data,) in rows]
         if APOLOGY not in reply:  # acknowledged: it must be stored
             assert stored == ["注文をキャンセルしたい", "出荷準備中です"], (sender, stored)
+
+
+@pytest.fixture
+def black_hole(backing_services) -> Iterator[BlackHole]:
+    postgres, _ = backing_services
+    hole = BlackHole(postgres.port)
+    try:
+        yield hole
+    finally:
+        hole.close()
+
+
+def wait_until_healthy(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while requests.get(f"{url}/webhooks/rest/health", timeout=60).status_code != 200:
+        assert time.monotonic() < deadline, "the database is back, the bot still says it is not"
+        time.sleep(1)
+
+
+def test_a_black_holed_database_never_stalls_the_bot(
+    backing_services, black_hole: BlackHole, trained_model: str, action_server: str, tmp_path
+) -> None:
+    """The database's address accepts connections and never answers (a dead link, a hung
+    host): 8 customers writing at once each get an answer or the apology, the health
+    endpoint answers, and afterwards every acknowledged message is stored."""
+    postgres, redis_server = backing_services
+    server = RasaServer("rasa_black_hole", trained_model, action_server, tmp_path,
+                        production_env={**postgres.env(), **redis_server.env(),
+                                        "POSTGRES_PORT": str(black_hole.port)}).start()
+    try:
+        bot = Bot(server.url)
+        senders = [f"holed-{i}-{uuid.uuid4().hex[:6]}" for i in range(8)]
+        for sender in senders:
+            assert "ステータス" in bot.say(sender, "注文をキャンセルしたい")
+        black_hole.black_hole()
+        try:
+            with ThreadPoolExecutor(len(senders)) as pool:
+                replies = list(pool.map(lambda sender: bot.say(sender, "出荷準備中です"), senders))
+            for reply in replies:
+                assert APOLOGY in reply or "「キャンセルできない場合がある」" in reply, reply
+            assert requests.get(f"{server.url}/webhooks/rest/health", timeout=60).status_code == 503
+        finally:
+            black_hole.restore()
+        wait_until_healthy(server.url)
+        assert "「キャンセルできない場合がある」" in bot.say(senders[0], "出荷準備中です")
+        for sender, reply in zip(senders, replies):
+            rows = postgres.query(
+                "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id",
+                sender)
+            stored = [json.loads(data)["text"] for (data,) in rows]
+            assert stored[0] == "注文をキャンセルしたい", (sender, stored)
+            if APOLOGY not in reply:  # acknowledged: it must be stored
+                assert stored[1] == "出荷準備中です", (sender, stored)
+    finally:
+        server.stop()
+
+
+def test_rasa_starts_behind_a_black_holed_database(
+    backing_services, black_hole: BlackHole, trained_model: str, action_server: str, tmp_path
+) -> None:
+    """Rasa's SQL store connects in its constructor; without a connect timeout the server
+    never came up while the database did not answer."""
+    postgres, redis_server = backing_services
+    postgres.create_database("started_behind_hole")
+    black_hole.black_hole()
+    server = RasaServer("rasa_behind_hole", trained_model, action_server, tmp_path,
+                        production_env={**postgres.env(), **redis_server.env(),
+                                        "POSTGRES_PORT": str(black_hole.port),
+                                        "POSTGRES_DB": "started_behind_hole"})
+    try:
+        server.start()
+        sender = f"behind-{uuid.uuid4().hex[:8]}"
+        assert APOLOGY in Bot(server.url).say(sender, "注文をキャンセルしたい")
+        black_hole.restore()
+        wait_until_healthy(server.url)
+        assert "ステータス" in Bot(server.url).say(sender, "注文をキャンセルしたい")
+    finally:
+        server.stop()
 
 
 def test_outage_is_loud_on_the_chat_page_channel(backing_services, production_rasa: RasaServer) -> None:

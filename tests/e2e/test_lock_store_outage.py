@@ -1,0 +1,77 @@
+"""Redis (the production profile's lock store) stopped or black-holed mid-conversation.
+
+Each customer gets the answer or the apology with the contact paths, never a hang or a
+500, and the other customers are not held up. (Before: Rasa's Redis lock store called
+Redis synchronously on the event loop, 10 s per call against a black hole, so eight
+customers' messages took longer than any client waits.)
+"""
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Iterator
+
+import pytest
+import requests
+
+from tests.helpers import Bot, RasaServer
+from tests.services import BlackHole
+
+APOLOGY = "お答えを用意できませんでした"
+ANSWER = "「キャンセルできない場合がある」"
+
+
+@pytest.fixture
+def redis_hole(backing_services) -> Iterator[BlackHole]:
+    _, redis_server = backing_services
+    hole = BlackHole(redis_server.port)
+    try:
+        yield hole
+    finally:
+        hole.close()
+
+
+@pytest.fixture
+def rasa_behind_hole(backing_services, redis_hole: BlackHole, trained_model: str,
+                     action_server: str, tmp_path) -> Iterator[RasaServer]:
+    postgres, redis_server = backing_services
+    server = RasaServer("rasa_redis_hole", trained_model, action_server, tmp_path,
+                        production_env={**postgres.env(), **redis_server.env(),
+                                        "REDIS_PORT": str(redis_hole.port)}).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def eight_customers_at_once(bot: Bot, senders: list) -> list:
+    """Bot.say raises on a 500 and on a hang (its request timeout)."""
+    with ThreadPoolExecutor(len(senders)) as pool:
+        return list(pool.map(lambda sender: bot.say(sender, "出荷準備中です"), senders))
+
+
+@pytest.mark.parametrize("fault", ["black hole", "stopped"])
+def test_a_lock_store_fault_gets_an_apology_never_a_hang(
+    fault: str, backing_services, redis_hole: BlackHole, rasa_behind_hole: RasaServer
+) -> None:
+    _, redis_server = backing_services
+    bot = Bot(rasa_behind_hole.url)
+    senders = [f"lock-{i}-{uuid.uuid4().hex[:6]}" for i in range(8)]
+    for sender in senders:
+        assert "ステータス" in bot.say(sender, "注文をキャンセルしたい")
+    if fault == "black hole":
+        redis_hole.black_hole()
+    else:
+        redis_server.stop()
+    try:
+        for text in eight_customers_at_once(bot, senders):
+            assert APOLOGY in text or ANSWER in text, text
+            if APOLOGY in text:
+                assert "「今すぐチャットをはじめる」" in text
+        assert requests.get(f"{rasa_behind_hole.url}/webhooks/rest/health", timeout=30).ok
+    finally:
+        if fault == "black hole":
+            redis_hole.restore()
+        else:
+            redis_server.start()
+    assert "ステータス" in bot.say(f"after-{uuid.uuid4().hex[:6]}", "注文をキャンセルしたい")
