@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.knowledge import load
 from actions.renderer import render
-from actions.slot_values import canonical_slot
+from actions.slot_values import cancelled_before_shipping, canonical_slot
 
 # When the form gave up on the question (or a value was not canonical).
 GAVE_UP: List[Text] = ["contact_choice"]
@@ -39,6 +39,10 @@ class ProcedureAction(Action, ABC):
     # Whether a short follow-up question may refer to this answer (slot last_answer).
     sets_context: ClassVar[bool] = True
 
+    def main_answer(self, parts: List[Text]) -> Text:
+        """The answer a follow-up (「何日くらい？」) refers to; what is appended is a note."""
+        return parts[0]
+
     async def run(
         self,
         dispatcher: CollectingDispatcher,
@@ -47,10 +51,11 @@ class ProcedureAction(Action, ABC):
     ) -> List[EventType]:
         parts = self.parts(tracker, domain)
         for answer_id in parts:
-            dispatcher.utter_message(**render(answer_id))
+            for message in render(answer_id):
+                dispatcher.utter_message(**message)
         events = [SlotSet(slot, None) for slot in self.consumed_slots]
         if self.sets_context:
-            events.append(SlotSet(LAST_ANSWER_SLOT, parts[0]))
+            events.append(SlotSet(LAST_ANSWER_SLOT, self.main_answer(parts)))
         return events + [SlotSet("unusable_answers", 0), SlotSet("last_answer_unusable", False)]
 
 
@@ -93,6 +98,8 @@ class ActionAnswerCancel(ProcedureAction):
         "delivered": "cancel_shipped",
     }
 
+    must_return: ClassVar[Tuple[Text, ...]] = ("cancel_not_possible", "cancel_shipped")
+
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
         # What the order screen shows (the button) outranks a remembered status.
         button = canonical_slot(tracker, "cancel_button", domain)
@@ -104,7 +111,9 @@ class ActionAnswerCancel(ProcedureAction):
         else:
             return GAVE_UP
         if canonical_slot(tracker, "seller", domain) == "marketplace":
-            parts.append("cancel_marketplace")
+            # The document's marketplace rule is about returns: it fits an order that must
+            # be returned; of cancelling one it says nothing.
+            parts.append("return_marketplace" if parts[0] in self.must_return else "cancel_marketplace")
         return parts
 
 
@@ -129,10 +138,32 @@ class ActionAnswerRefund(ProcedureAction):
         "gift_card": ["refund_not_covered"],
         "other": ["refund_not_covered"],
     }
+    # The rule common to every method; the payment-method question states it first.
+    common_rule: ClassVar[Text] = "refund_rule"
+    after_cancel: ClassVar[Text] = "refund_after_cancel"
 
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
+        if cancelled_before_shipping(tracker, domain):
+            return [self.after_cancel]
         method = canonical_slot(tracker, "payment_method", domain)
-        return self.by_method[method] if method else GAVE_UP
+        if not method:
+            return GAVE_UP
+        rule = [] if _asked_in_this_form(tracker, "refund_form", "payment_method") else [self.common_rule]
+        return rule + self.by_method[method]
+
+    def main_answer(self, parts: List[Text]) -> Text:
+        return parts[-1]  # not the common rule stated before it
+
+
+def _asked_in_this_form(tracker: Tracker, form: Text, slot: Text) -> bool:
+    """Whether the form asked for the slot since it was last activated."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == "requested_slot" \
+                and event.get("value") == slot:
+            return True
+        if event.get("event") == "active_loop" and event.get("name") == form:
+            return False
+    return False
 
 
 class ActionAnswerNotCovered(ProcedureAction):

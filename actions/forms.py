@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.slot_values import canonical, canonical_slot
+from actions.slot_values import cancelled_before_shipping, canonical, canonical_slot
 
 MAX_REASKS = 1  # a question is asked at most twice
 COUNTER_SLOT = "unusable_answers"
@@ -108,6 +108,9 @@ class ValidateRefundForm(CanonicalSlotValidation):
     # A method the bot has no word for (「ビットコインで」) is still a method the document
     # does not cover: the honest "not covered" answer, never the question again.
     any_other_answer = "other"
+
+    def answered_otherwise(self, tracker: Tracker, domain: DomainDict) -> bool:
+        return cancelled_before_shipping(tracker, domain)
 
 
 class ValidateContactForm(CanonicalSlotValidation):

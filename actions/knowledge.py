@@ -19,6 +19,7 @@ KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "procedu
 class Entry:
     id: str
     section: str
+    source: Tuple[str, ...] = ()  # the document sentences it restates, verbatim
     text: Optional[str] = None
     steps: Tuple[str, ...] = ()
     items: Tuple[str, ...] = ()
@@ -34,11 +35,24 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Message:
+    """One chat bubble: on a phone, a situation, a procedure and its notes read best apart."""
+
+    entries: Tuple[Entry, ...]
+    intro: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class Answer:
     id: str
-    entries: Tuple[Entry, ...]
-    buttons: Tuple[Button, ...] = ()
-    intro: Optional[str] = None
+    messages: Tuple[Message, ...]
+    buttons: Tuple[Button, ...] = ()  # on the last message: what comes next
+    # Why it says what it says where the document is silent or says two things.
+    note: Optional[str] = None
+
+    @property
+    def entries(self) -> Tuple[Entry, ...]:
+        return tuple(entry for message in self.messages for entry in message.entries)
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,8 @@ class Question:
     slot: str
     text: str
     buttons: Tuple[Button, ...]
+    before: Tuple[Entry, ...] = ()  # what the document says that the customer needs first
+    note: Optional[str] = None  # as for answers
 
 
 @dataclass(frozen=True)
@@ -76,13 +92,14 @@ class KnowledgeError(ValueError):
 def parse(raw: dict) -> Knowledge:
     entries: Dict[str, Entry] = {}
     for entry_id, spec in raw["entries"].items():
-        if not spec.get("section"):
-            raise KnowledgeError(f"entry {entry_id!r} names no document section")
+        if not spec.get("section") or not spec.get("source"):
+            raise KnowledgeError(f"entry {entry_id!r} names no document section or source")
         if not (spec.get("text") or spec.get("steps") or spec.get("items")):
             raise KnowledgeError(f"entry {entry_id!r} has no text, steps or items")
         entries[entry_id] = Entry(
             id=entry_id,
             section=spec["section"],
+            source=tuple(spec["source"]),
             text=spec.get("text"),
             steps=tuple(spec.get("steps", ())),
             items=tuple(spec.get("items", ())),
@@ -93,25 +110,32 @@ def parse(raw: dict) -> Knowledge:
     }
     answers: Dict[str, Answer] = {}
     for answer_id, spec in raw["answers"].items():
-        missing = [e for e in spec["entries"] if e not in entries]
+        # `entries` (with `intro`) is a one-message answer; `messages` lists several.
+        raw_messages = spec.get("messages") or [{"intro": spec.get("intro"),
+                                                  "entries": spec.get("entries", [])}]
+        missing = [e for m in raw_messages for e in m["entries"] if e not in entries]
         missing += [b for b in spec.get("buttons", []) if b not in buttons]
         if missing:
             raise KnowledgeError(f"answer {answer_id!r} refers to undefined {missing}")
         answers[answer_id] = Answer(
             id=answer_id,
-            entries=tuple(entries[e] for e in spec["entries"]),
+            messages=tuple(Message(entries=tuple(entries[e] for e in m["entries"]),
+                                   intro=m.get("intro")) for m in raw_messages),
             buttons=tuple(buttons[b] for b in spec.get("buttons", [])),
-            intro=spec.get("intro"),
+            note=spec.get("note"),
         )
     raw_questions = dict(raw["questions"])
     retry_intro = raw_questions.pop("retry_intro")
     questions: Dict[str, Question] = {}
     for slot, spec in raw_questions.items():
         missing = [b for b in spec["buttons"] if b not in buttons]
+        missing += [e for e in spec.get("before", []) if e not in entries]
         if missing:
             raise KnowledgeError(f"question {slot!r} refers to undefined {missing}")
         questions[slot] = Question(
-            slot=slot, text=spec["text"], buttons=tuple(buttons[b] for b in spec["buttons"])
+            slot=slot, text=spec["text"], buttons=tuple(buttons[b] for b in spec["buttons"]),
+            before=tuple(entries[e] for e in spec.get("before", [])),
+            note=spec.get("note"),
         )
     followups: Dict[str, Followup] = {}
     for kind, spec in raw.get("followups", {}).items():

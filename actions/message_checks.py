@@ -37,7 +37,8 @@ class ValidateSlotMappings(ValidationAction):
         domain: DomainDict,
     ) -> List[EventType]:
         if placeholders_in(tracker.latest_message.get("text") or ""):
-            dispatcher.utter_message(**render(PERSONAL_DATA_ANSWER))
+            for message in render(PERSONAL_DATA_ANSWER):
+                dispatcher.utter_message(**message)
         return await super().run(dispatcher, tracker, domain)
 
     async def get_validation_events(

@@ -35,7 +35,8 @@ class AskForSlot(Action, ABC):
         if flag_of(tracker.latest_message) == TOO_LONG:
             dispatcher.utter_message(response="utter_too_long_message")
             retry = False
-        dispatcher.utter_message(**render_question(self.slot, after_unusable_answer=retry))
+        for message in render_question(self.slot, after_unusable_answer=retry):
+            dispatcher.utter_message(**message)
         return []
 
 

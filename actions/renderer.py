@@ -1,16 +1,17 @@
 """The one place that turns knowledge answers into chat messages.
 
-Every action goes through here, so all procedures look the same to the customer:
-an optional intro, notes as paragraphs, bullet items, and steps numbered 手順①②…
-The numbering runs on across consecutive step entries (the Help path, then the
-chat or phone steps) and starts again after a note (the return steps that follow
-a failed cancellation).
+Every action and channel goes through here, so all procedures look the same to the
+customer: an answer is one or more messages (a situation, a procedure, its notes; the
+buttons come with the last), each with an optional intro, notes as paragraphs, bullet
+items, and steps numbered 手順①②… The numbering runs on across consecutive step
+entries of a message (the Help path, then the chat or phone steps) and starts again
+after a note (the return steps that follow a failed cancellation) and in each message.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from actions.knowledge import Answer, Button, load
+from actions.knowledge import Button, Entry, load
 
 CIRCLED_DIGITS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
@@ -19,10 +20,10 @@ def step_label(number: int) -> str:
     return f"手順{CIRCLED_DIGITS[number - 1]}"
 
 
-def render_text(answer: Answer) -> str:
-    lines: List[str] = [answer.intro] if answer.intro else []
+def render_text(entries: Sequence[Entry], intro: Optional[str] = None) -> str:
+    lines: List[str] = [intro] if intro else []
     step = 0
-    for entry in answer.entries:
+    for entry in entries:
         if entry.text:
             lines.append(entry.text)
             step = 0  # a note starts a new procedure: 手順① again
@@ -33,7 +34,7 @@ def render_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def _message(text: str, buttons: Tuple[Button, ...]) -> Dict[str, Any]:
+def _message(text: str, buttons: Tuple[Button, ...] = ()) -> Dict[str, Any]:
     """Keyword arguments for ``CollectingDispatcher.utter_message``."""
     message: Dict[str, Any] = {"text": text}
     if buttons:
@@ -41,13 +42,17 @@ def _message(text: str, buttons: Tuple[Button, ...]) -> Dict[str, Any]:
     return message
 
 
-def render(answer_id: str) -> Dict[str, Any]:
+def render(answer_id: str) -> List[Dict[str, Any]]:
     answer = load().answers[answer_id]
-    return _message(render_text(answer), answer.buttons)
+    last = len(answer.messages) - 1
+    return [_message(render_text(m.entries, m.intro), answer.buttons if i == last else ())
+            for i, m in enumerate(answer.messages)]
 
 
-def render_question(slot: str, after_unusable_answer: bool = False) -> Dict[str, Any]:
+def render_question(slot: str, after_unusable_answer: bool = False) -> List[Dict[str, Any]]:
+    """The question; first what the customer needs to know, unless it is asked again."""
     knowledge = load()
     question = knowledge.questions[slot]
+    before = [_message(render_text(question.before))] if question.before and not after_unusable_answer else []
     lines = [knowledge.retry_intro] if after_unusable_answer else []
-    return _message("\n".join(lines + [question.text]), question.buttons)
+    return before + [_message("\n".join(lines + [question.text]), question.buttons)]

@@ -24,3 +24,14 @@ def canonical(value: Any, slot: Text, domain: DomainDict) -> Optional[Text]:
 
 def canonical_slot(tracker: Tracker, slot: Text, domain: DomainDict) -> Optional[Text]:
     return canonical(tracker.get_slot(slot), slot, domain)
+
+
+def cancelled_before_shipping(tracker: Tracker, domain: DomainDict) -> bool:
+    """Whether what the customer told of the order is a cancel before it shipped.
+
+    The document's refund rules are for goods sent back (「返送された商品がAmazonに
+    届いてから」); it gives none for such an order, so neither its rules nor the
+    payment-method question apply.
+    """
+    return (canonical_slot(tracker, "cancel_button", domain) == "shown"
+            or canonical_slot(tracker, "order_status", domain) in ("not_shipped", "preparing"))

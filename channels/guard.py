@@ -33,7 +33,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from actions.input_flags import EMPTY, TOO_LONG
 from actions.personal_data import mask
 from actions.renderer import render
-from channels.store_guard import save_failed, store_reachable, unavailable_message
+from channels.store_guard import save_failed, store_reachable, unavailable_messages
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +80,11 @@ def flagged_parse(text: Text, entity: Text) -> Dict[Text, Any]:
         "entities": [{"entity": entity, "value": "true", "start": 0, "end": 0,
                       "extractor": "MessageGuard"}],
     }
+
+
+async def _send_all(output: OutputChannel, recipient_id: Text, messages: List[Dict[Text, Any]]) -> None:
+    for message in messages:
+        await output.send_response(recipient_id, message)
 
 
 class HeldOutput(OutputChannel):
@@ -153,7 +158,7 @@ class MessageGuard:
         assert isinstance(output, HeldOutput)
         sender = prepared.sender_id
         if not await store_reachable(sender):
-            await output.inner.send_response(sender, unavailable_message())
+            await _send_all(output.inner, sender, unavailable_messages())
             return
         task = asyncio.ensure_future(self.on_new_message(prepared))
         self._background.add(task)
@@ -163,13 +168,13 @@ class MessageGuard:
             logger.error("no reply to %s within %ss; apologised, still processing",
                          sender, self.settings.reply_timeout_seconds)
             await output.release()  # nothing yet; what comes later goes straight on
-            await output.inner.send_response(sender, render(NO_REPLY_ANSWER))
+            await _send_all(output.inner, sender, render(NO_REPLY_ANSWER))
         elif save_failed(sender):
             logger.error("conversation %s could not be stored; answer withheld", sender)
-            await output.inner.send_response(sender, unavailable_message())
+            await _send_all(output.inner, sender, unavailable_messages())
         elif not output.held:
             logger.error("no reply to %s (is the action server up?)", sender)
-            await output.inner.send_response(sender, render(NO_REPLY_ANSWER))
+            await _send_all(output.inner, sender, render(NO_REPLY_ANSWER))
         else:
             await output.release()
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Text
+from typing import Any, Dict, List, Text
 
 from actions.renderer import render
 from stores import guarded_sql
@@ -24,6 +24,6 @@ def save_failed(sender_id: Text) -> bool:
     return guarded_sql.HEALTH.save_failed(sender_id)
 
 
-def unavailable_message() -> Dict[str, Any]:
+def unavailable_messages() -> List[Dict[str, Any]]:
     """The apology with the customer-service procedure (knowledge answer)."""
     return render(UNAVAILABLE_ANSWER)

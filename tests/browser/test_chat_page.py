@@ -106,6 +106,14 @@ def test_cancel_flow_survives_reload_and_restart(stack: ChatStack, phone_page: P
     quick_reply(page, "出荷準備前").click()
     expect(page.get_by_text(CANCEL_STEP)).to_be_visible(timeout=30_000)
     page.screenshot(path=str(SHOTS / "02_cancel_procedure.png"), full_page=True)
+    # The long answer comes as short bubbles (the button route, the 「注文履歴」 route, the
+    # note), each readable on the phone's screen without scrolling inside it.
+    history_route = page.locator(".rw-response", has_text=CANCEL_STEP)
+    expect(history_route).to_have_count(1)
+    assert "「チェックした商品をキャンセルする」" not in history_route.inner_text()
+    expect(page.locator(".rw-response", has_text="「チェックした商品をキャンセルする」")).to_have_count(1)
+    for bubble in page.locator(".rw-response").all():
+        assert bubble.bounding_box()["height"] < 844 / 2, bubble.inner_text()
 
     page.reload()
     expect(page.get_by_text(CANCEL_STEP)).to_be_visible(timeout=30_000)

@@ -68,7 +68,7 @@ async def test_question_has_buttons_and_apologises_on_retry(domain):
     first, retry = CollectingDispatcher(), CollectingDispatcher()
     await AskOrderStatus().run(first, make_tracker(), domain)
     await AskOrderStatus().run(retry, make_tracker(slots={"last_answer_unusable": True}), domain)
-    assert "「注文履歴」" in first.messages[0]["text"]
+    assert "配送状況ページ" in first.messages[0]["text"]
     assert "読み取れませんでした" not in first.messages[0]["text"]
     assert retry.messages[0]["text"].startswith("すみません")
     titles = [b["title"] for b in first.messages[0]["buttons"]]

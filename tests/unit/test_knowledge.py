@@ -12,6 +12,7 @@ from actions.message_checks import PERSONAL_DATA_ANSWER
 from actions.renderer import render_text
 from channels.guard import NO_REPLY_ANSWER
 from channels.store_guard import UNAVAILABLE_ANSWER
+from scripts import faithfulness
 from tests.helpers import SEED
 
 QUOTE = re.compile(r"「([^」]+)」")
@@ -36,6 +37,10 @@ def quoted_in_knowledge():
     for question in knowledge.questions.values():
         for label in QUOTE.findall(question.text):
             yield f"question {question.slot}", label
+    for answer in knowledge.answers.values():
+        for message in answer.messages:
+            for label in QUOTE.findall(message.intro or ""):
+                yield f"answer {answer.id}", label
 
 
 def test_every_quoted_label_appears_verbatim_in_the_seed(seed):
@@ -71,6 +76,8 @@ def test_every_answer_is_reachable_from_an_action():
                 for value in mapping.values():
                     reachable.update(value if isinstance(value, list) else [value])
     reachable.update({"shipping_delay", "cancel_penalty", "cancel_marketplace"})
+    reachable.update({answer_actions.ActionAnswerRefund.common_rule,
+                      answer_actions.ActionAnswerRefund.after_cancel})
     reachable.add(UNAVAILABLE_ANSWER)  # sent by the channels when the store is down
     reachable.add(NO_REPLY_ANSWER)  # sent by the channels when no reply came in time
     reachable.add(PERSONAL_DATA_ANSWER)  # sent after every message with masked data
@@ -81,9 +88,12 @@ def test_every_answer_is_reachable_from_an_action():
 
 
 def test_steps_are_numbered_and_restart_after_a_note():
-    text = render_text(load().answers["cancel_preparing"])
-    assert text.count("手順①") == 2  # the cancel steps, then the return steps
-    assert "手順③ 「この注文の選択された商品をキャンセルします」" in text
+    answer = load().answers["contact_chat"]
+    text = render_text(answer.entries)
+    assert "手順③ 問い合わせ内容の大別分類" in text  # runs on across step entries
+    steps, notes = load().answers["cancel_preparing"].messages[1:]
+    assert "手順③ 「この注文の選択された商品をキャンセルします」" in render_text(steps.entries)
+    assert "\n手順① 画面「注文履歴」から「商品の返品」" in render_text(notes.entries)  # after a note
 
 
 def test_polite_style():
@@ -97,3 +107,14 @@ def test_a_broken_reference_is_refused_at_load():
     raw["answers"]["shipping_delay"]["entries"].append("no.such.entry")
     with pytest.raises(KnowledgeError):
         parse(raw)
+
+
+def test_every_source_sentence_is_verbatim_in_the_seed(seed):
+    missing = [(entry.id, sentence) for entry in load().entries.values()
+               for sentence in entry.source if sentence not in seed]
+    assert not missing
+
+
+def test_the_faithfulness_document_is_current():
+    """docs/faithfulness.md: run `python -m scripts.faithfulness` after editing the knowledge."""
+    assert faithfulness.OUTPUT.read_text(encoding="utf-8") == faithfulness.generate()
