@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions.knowledge import load
 from actions.renderer import render
 from actions.slot_values import cancelled_before_shipping, canonical_slot
+from actions.topics import chain
 
 # When the form gave up on the question (or a value was not canonical).
 GAVE_UP: List[Text] = ["contact_choice"]
@@ -56,7 +57,8 @@ class ProcedureAction(Action, ABC):
         events = [SlotSet(slot, None) for slot in self.consumed_slots]
         if self.sets_context:
             events.append(SlotSet(LAST_ANSWER_SLOT, self.main_answer(parts)))
-        return events + [SlotSet("unusable_answers", 0), SlotSet("last_answer_unusable", False)]
+        events += [SlotSet("unusable_answers", 0), SlotSet("last_answer_unusable", False)]
+        return events + chain(tracker)
 
 
 class ActionAnswerShippingDelay(ProcedureAction):

@@ -77,12 +77,24 @@ class Followup:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """One of several things a message asks about: how it is announced and handled."""
+
+    name: str
+    intent: str
+    action: str
+    next: str
+
+
+@dataclass(frozen=True)
 class Knowledge:
     entries: Dict[str, Entry] = field(default_factory=dict)
     answers: Dict[str, Answer] = field(default_factory=dict)
     questions: Dict[str, Question] = field(default_factory=dict)
     followups: Dict[str, Followup] = field(default_factory=dict)
     retry_intro: str = ""
+    topics: Dict[str, Topic] = field(default_factory=dict)
+    several_topics: str = ""
 
 
 class KnowledgeError(ValueError):
@@ -144,8 +156,12 @@ def parse(raw: dict) -> Knowledge:
         if missing:
             raise KnowledgeError(f"follow-up {kind!r} refers to undefined answers {missing}")
         followups[kind] = Followup(kind=kind, after=dict(spec["after"]), otherwise=spec["otherwise"])
+    raw_topics = raw.get("topics", {})
+    topics = {name: Topic(name=name, intent=spec["intent"], action=spec["action"], next=spec["next"])
+              for name, spec in raw_topics.get("by_topic", {}).items()}
     return Knowledge(entries=entries, answers=answers, questions=questions,
-                     followups=followups, retry_intro=retry_intro)
+                     followups=followups, retry_intro=retry_intro, topics=topics,
+                     several_topics=raw_topics.get("several", ""))
 
 
 @lru_cache(maxsize=None)

@@ -8,6 +8,8 @@
 - When the customer speaks of another order (「別の注文」, an ``another_order`` entity,
   data/nlu/options.yml), what they told about the previous one is forgotten, except
   what this very message says.
+- When the message asks about several things, the topics after its request are kept
+  to be answered in turn (actions/topics.py).
 - When the channel masked a phone number, an e-mail address or a card number in the
   message (actions/personal_data.py), the bot first says that it does not need them.
 """
@@ -21,9 +23,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.knowledge import load
 from actions.personal_data import placeholders_in
 from actions.renderer import render
 from actions.slot_values import allowed_values, canonical
+from actions.topics import ENDING_INTENTS, PENDING_SLOT, pending_after
 
 PERSONAL_DATA_ANSWER = "personal_data_not_needed"
 ORDER_SLOTS = ("order_status", "cancel_button", "seller", "payment_method")
@@ -57,4 +61,15 @@ class ValidateSlotMappings(ValidationAction):
         if any(e.get("entity") == "another_order" for e in tracker.latest_message.get("entities", [])):
             events += [SlotSet(slot, None) for slot in ORDER_SLOTS
                        if slot not in said_now and tracker.get_slot(slot) is not None]
-        return events
+        return events + self.topics_to_come(dispatcher, tracker)
+
+    @staticmethod
+    def topics_to_come(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent in ENDING_INTENTS and tracker.get_slot(PENDING_SLOT):
+            return [SlotSet(PENDING_SLOT, None)]
+        pending = pending_after(tracker.latest_message)
+        if not pending:
+            return []
+        dispatcher.utter_message(text=load().several_topics)
+        return [SlotSet(PENDING_SLOT, pending)]

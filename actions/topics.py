@@ -1,0 +1,61 @@
+"""Messages that ask about several things: 「返品の方法と、返金までの日数を教えてください」.
+
+The NLU reads one request (the intent); the option patterns (data/nlu/options.yml)
+name every topic the message mentions and flag a message that joins several
+(``multi_topic``: 「…と、…」「あと…」). The topics other than the request are kept in
+the slot ``pending_topics`` (actions/message_checks.py) and, once the request is
+answered, taken one by one: a line says what comes next and the topic's own form or
+answer action runs (``FollowupAction``), so each gets the same questions and answer as
+if it had been asked alone. Wording and the topic → action table live in the
+knowledge file (``topics:``).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.knowledge import load
+
+PENDING_SLOT = "pending_topics"
+NEXT_TOPIC_ACTION = "action_next_topic"
+# A customer who ends the conversation or drops the request drops the rest too.
+ENDING_INTENTS = ("goodbye", "nevermind")
+
+
+def pending_after(message: Dict[Text, Any]) -> Optional[List[Text]]:
+    """The topics to answer after this message's request, or None if it asks one thing."""
+    entities = message.get("entities", [])
+    if not any(e.get("entity") == "multi_topic" for e in entities):
+        return None
+    topics = load().topics
+    intent = (message.get("intent") or {}).get("name")
+    requested = [name for name, topic in topics.items() if topic.intent == intent]
+    if not requested:  # not a request the bot answers (thanks, out of scope…)
+        return None
+    named = [e.get("value") for e in entities if e.get("entity") == "topic"]
+    return [t for t in dict.fromkeys(named) if t in topics and t not in requested]
+
+
+def chain(tracker: Tracker) -> List[EventType]:
+    """After an answer: go on with the next topic, if the message asked about more."""
+    return [FollowupAction(NEXT_TOPIC_ACTION)] if tracker.get_slot(PENDING_SLOT) else []
+
+
+class ActionNextTopic(Action):
+    def name(self) -> Text:
+        return NEXT_TOPIC_ACTION
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        topics = load().topics
+        pending = [t for t in tracker.get_slot(PENDING_SLOT) or [] if t in topics]
+        if not pending:
+            return [SlotSet(PENDING_SLOT, None)]
+        topic = topics[pending[0]]
+        dispatcher.utter_message(text=topic.next)
+        return [SlotSet(PENDING_SLOT, pending[1:] or None), FollowupAction(topic.action)]

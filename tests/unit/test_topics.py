@@ -1,0 +1,70 @@
+"""Several questions in one message: each topic after the request is answered in turn."""
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import ActionAnswerReturn
+from actions.knowledge import load
+from actions.message_checks import ValidateSlotMappings
+from actions.topics import ActionNextTopic, pending_after
+from tests.unit.conftest import make_tracker
+
+pytestmark = pytest.mark.anyio
+
+
+def message(intent, *topics, multi=True):
+    entities = [{"entity": "topic", "value": t} for t in topics]
+    if multi:
+        entities.append({"entity": "multi_topic", "value": "true"})
+    return {"intent": {"name": intent}, "entities": entities}
+
+
+def test_the_topics_after_the_request_in_the_order_written():
+    assert pending_after(message("refund", "return", "refund")) == ["return"]
+    several = message("cancel_order", "cancel", "refund", "penalty", "refund")
+    assert pending_after(several) == ["refund", "penalty"]
+
+
+def test_one_question_is_not_split():
+    """「返品した商品の返金はいつ？」 names two topics but asks one thing."""
+    assert pending_after(message("refund", "return", "refund", multi=False)) is None
+    assert pending_after(message("thanks", "return", "refund")) is None
+
+
+async def test_the_message_check_keeps_them_and_says_it_will_take_them_in_turn(domain):
+    tracker = make_tracker(intent="refund", entities=message("refund", "return", "refund")["entities"])
+    dispatcher = CollectingDispatcher()
+    events = await ValidateSlotMappings().get_validation_events(dispatcher, tracker, domain)
+    assert SlotSet("pending_topics", ["return"]) in events
+    assert [m["text"] for m in dispatcher.messages] == [load().several_topics]
+
+
+async def test_never_mind_drops_the_rest(domain):
+    tracker = make_tracker(intent="nevermind", slots={"pending_topics": ["return"]})
+    events = await ValidateSlotMappings().get_validation_events(CollectingDispatcher(), tracker, domain)
+    assert SlotSet("pending_topics", None) in events
+
+
+async def test_an_answer_goes_on_with_the_next_topic(domain):
+    tracker = make_tracker(slots={"seller": "amazon", "pending_topics": ["refund"]})
+    events = await ActionAnswerReturn().run(CollectingDispatcher(), tracker, domain)
+    assert events[-1] == FollowupAction("action_next_topic")
+    alone = make_tracker(slots={"seller": "amazon"})
+    events = await ActionAnswerReturn().run(CollectingDispatcher(), alone, domain)
+    assert not any(e.get("event") == "followup" for e in events)
+
+
+async def test_the_next_topic_is_announced_and_handled_by_its_own_flow(domain):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(slots={"pending_topics": ["refund", "penalty"]})
+    events = await ActionNextTopic().run(dispatcher, tracker, domain)
+    assert [m["text"] for m in dispatcher.messages] == [load().topics["refund"].next]
+    assert events == [SlotSet("pending_topics", ["penalty"]), FollowupAction("refund_form")]
+
+
+def test_every_topic_names_a_domain_intent_and_action(domain):
+    actions = set(domain["actions"]) | set(domain.get("forms", {}))
+    for topic in load().topics.values():
+        assert topic.intent in domain["intents"] and topic.action in actions, topic
