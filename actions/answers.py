@@ -16,13 +16,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.knowledge import load
-from actions.renderer import render
+from actions.renderer import is_long, render, render_reminder
 from actions.slot_values import cancelled_before_shipping, canonical_slot
 from actions.topics import chain
 
 # When the form gave up on the question (or a value was not canonical).
 GAVE_UP: List[Text] = ["contact_choice"]
 LAST_ANSWER_SLOT = "last_answer"
+SHOWN_SLOT = "shown_answers"
 NOT_COVERED = "not_covered"
 
 
@@ -44,6 +45,9 @@ class ProcedureAction(Action, ABC):
         """The answer a follow-up (「何日くらい？」) refers to; what is appended is a note."""
         return parts[0]
 
+    # Whether a long answer shown before in the conversation becomes a short reminder.
+    reminds: ClassVar[bool] = True
+
     async def run(
         self,
         dispatcher: CollectingDispatcher,
@@ -51,10 +55,13 @@ class ProcedureAction(Action, ABC):
         domain: DomainDict,
     ) -> List[EventType]:
         parts = self.parts(tracker, domain)
+        shown: List[Text] = list(tracker.get_slot(SHOWN_SLOT) or [])
         for answer_id in parts:
-            for message in render(answer_id):
+            again = self.reminds and answer_id in shown and is_long(answer_id)
+            for message in render_reminder(answer_id) if again else render(answer_id):
                 dispatcher.utter_message(**message)
-        events = [SlotSet(slot, None) for slot in self.consumed_slots]
+        events: List[EventType] = [SlotSet(SHOWN_SLOT, list(dict.fromkeys(shown + parts)))]
+        events += [SlotSet(slot, None) for slot in self.consumed_slots]
         if self.sets_context:
             events.append(SlotSet(LAST_ANSWER_SLOT, self.main_answer(parts)))
         events += [SlotSet("unusable_answers", 0), SlotSet("last_answer_unusable", False)]
@@ -190,3 +197,18 @@ class ActionAnswerFollowup(ProcedureAction):
         if not kinds:
             return [NOT_COVERED]
         return [followups[kinds[-1]].answer_after(tracker.get_slot(LAST_ANSWER_SLOT))]
+
+
+class ActionShowAnswer(ProcedureAction):
+    """[もう一度表示する] under a reminder, or 「さっきの手順をもう一度」: the answer in full."""
+
+    action_name = "action_show_answer"
+    reminds = False
+
+    def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
+        answers = load().answers
+        asked = [v for v in tracker.get_latest_entity_values("answer") if v in answers]
+        last = tracker.get_slot(LAST_ANSWER_SLOT)
+        if asked:
+            return asked[-1:]
+        return [last] if last in answers else GAVE_UP

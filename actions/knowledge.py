@@ -87,6 +87,15 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Reminder:
+    """What replaces a long answer shown before in the same conversation."""
+
+    text: str = ""
+    button: str = ""
+    long_lines: int = 0
+
+
+@dataclass(frozen=True)
 class Knowledge:
     entries: Dict[str, Entry] = field(default_factory=dict)
     answers: Dict[str, Answer] = field(default_factory=dict)
@@ -95,6 +104,7 @@ class Knowledge:
     retry_intro: str = ""
     topics: Dict[str, Topic] = field(default_factory=dict)
     several_topics: str = ""
+    reminder: Reminder = field(default_factory=Reminder)
 
 
 class KnowledgeError(ValueError):
@@ -161,7 +171,8 @@ def parse(raw: dict) -> Knowledge:
               for name, spec in raw_topics.get("by_topic", {}).items()}
     return Knowledge(entries=entries, answers=answers, questions=questions,
                      followups=followups, retry_intro=retry_intro, topics=topics,
-                     several_topics=raw_topics.get("several", ""))
+                     several_topics=raw_topics.get("several", ""),
+                     reminder=Reminder(**raw.get("reminder", {})))
 
 
 @lru_cache(maxsize=None)

@@ -49,6 +49,20 @@ def render(answer_id: str) -> List[Dict[str, Any]]:
             for i, m in enumerate(answer.messages)]
 
 
+def is_long(answer_id: str) -> bool:
+    """Whether showing the answer again would repeat a block: several messages or many lines."""
+    messages = render(answer_id)
+    lines = sum(len(m["text"].splitlines()) for m in messages)
+    return len(messages) > 1 or lines > load().reminder.long_lines
+
+
+def render_reminder(answer_id: str) -> List[Dict[str, Any]]:
+    """A short note instead of a long answer shown before, with a button to show it again."""
+    knowledge = load()
+    again = Button(title=knowledge.reminder.button, payload=f'/show_again{{"answer":"{answer_id}"}}')
+    return [_message(knowledge.reminder.text, (again, *knowledge.answers[answer_id].buttons))]
+
+
 def render_question(slot: str, after_unusable_answer: bool = False) -> List[Dict[str, Any]]:
     """The question; first what the customer needs to know, unless it is asked again."""
     knowledge = load()

@@ -141,9 +141,15 @@ def outcome_texts(label: str) -> List[str]:
     if kind == "ask":
         return [load().questions[name].text]
     if kind == "answer":
-        return [render(answer)["text"] for answer in ANSWERS[name]]
+        return ["\n".join(m["text"] for m in render(answer)) for answer in ANSWERS[name]]
     domain = yaml.safe_load((HERE.parents[1] / "domain.yml").read_text(encoding="utf-8"))
     return [domain["responses"][response][0]["text"] for response in RESPONSES[label]]
+
+
+def reminded_of(label: str) -> List[str]:
+    """The button under the reminder that stands for an answer shown before (issue #12)."""
+    kind, _, name = label.partition(":")
+    return [f'/show_again{{"answer":"{answer}"}}' for answer in ANSWERS[name]] if kind == "answer" else []
 
 
 def run_conversation(bot: Bot, conversation: dict) -> Optional[Tuple[str, str]]:
@@ -151,8 +157,11 @@ def run_conversation(bot: Bot, conversation: dict) -> Optional[Tuple[str, str]]:
     sender = f"blind-conv-{uuid.uuid4().hex[:10]}"
     for turn in conversation["turns"]:
         labels = turn["expect"] if isinstance(turn["expect"], list) else [turn["expect"]]
-        reply = bot.say(sender, turn["say"])
-        if not any(text in reply for label in labels for text in outcome_texts(label)):
+        messages = bot.send(sender, turn["say"])
+        reply = "\n".join(m.get("text", "") for m in messages)
+        payloads = [b["payload"] for m in messages for b in m.get("buttons", [])]
+        given = any(text in reply for label in labels for text in outcome_texts(label))
+        if not given and not any(p in payloads for label in labels for p in reminded_of(label)):
             return "/".join(labels), f"{turn['say']!r}: expected {labels}, got:\n{reply[:300]}"
     return None
 

@@ -1,0 +1,62 @@
+"""A long answer shown before in the conversation comes back as a short reminder."""
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import ActionAnswerCancel, ActionAnswerFollowup, ActionShowAnswer
+from actions.knowledge import load
+from actions.renderer import render
+from tests.unit.conftest import make_tracker
+
+pytestmark = pytest.mark.anyio
+
+
+def view(messages):
+    """What the customer sees: each message's text and button payloads."""
+    return [(m["text"], [b["payload"] for b in m.get("buttons") or []]) for m in messages]
+
+
+async def answer(action, domain, **slots):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, make_tracker(slots=slots), domain)
+    return dispatcher.messages, events
+
+
+async def test_the_second_time_a_long_answer_is_a_reminder_with_a_button_to_show_it(domain):
+    first, events = await answer(ActionAnswerCancel(), domain, order_status="not_shipped")
+    assert view(first) == view(render("cancel_allowed"))
+    assert SlotSet("shown_answers", ["cancel_allowed"]) in events
+    again, _ = await answer(ActionAnswerCancel(), domain, order_status="not_shipped",
+                            shown_answers=["cancel_allowed"])
+    assert [m["text"] for m in again] == [load().reminder.text]
+    payloads = [b["payload"] for b in again[0]["buttons"]]
+    assert payloads[0] == '/show_again{"answer":"cancel_allowed"}'
+    assert payloads[1:] == [b["payload"] for b in render("cancel_allowed")[-1]["buttons"]]
+
+
+async def test_a_short_answer_is_simply_given_again(domain):
+    tracker = make_tracker(slots={"last_answer": "refund_credit_card", "shown_answers": ["refund_timing"]},
+                           entities=[{"entity": "followup", "value": "how_long"}])
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFollowup().run(dispatcher, tracker, domain)
+    assert view(dispatcher.messages) == view(render("refund_timing"))
+
+
+async def test_the_button_shows_the_answer_in_full(domain):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(intent="show_again", slots={"shown_answers": ["cancel_allowed"]},
+                           entities=[{"entity": "answer", "value": "cancel_allowed"}])
+    await ActionShowAnswer().run(dispatcher, tracker, domain)
+    assert view(dispatcher.messages) == view(render("cancel_allowed"))
+
+
+async def test_a_typed_request_shows_the_last_answer_and_a_made_up_one_is_refused(domain):
+    dispatcher = CollectingDispatcher()
+    await ActionShowAnswer().run(dispatcher, make_tracker(slots={"last_answer": "contact_phone"}), domain)
+    assert view(dispatcher.messages) == view(render("contact_phone"))
+    dispatcher = CollectingDispatcher()
+    forged = make_tracker(entities=[{"entity": "answer", "value": "<script>"}])
+    await ActionShowAnswer().run(dispatcher, forged, domain)
+    assert view(dispatcher.messages) == view(render("contact_choice"))
