@@ -4,13 +4,15 @@ Before a message is handed to Rasa the store is pinged; when it is unreachable, 
 saving the conversation failed while the message was processed, the customer gets an
 honest apology with the customer-service contact procedure instead of an answer Rasa
 could not store (and would otherwise silently keep in memory or forget). Nothing is
-acknowledged that is not stored. ``GET /webhooks/rest/health`` reports the store's
-state (200 or 503) for load balancers and monitoring. Every message goes through
+acknowledged that is not stored. ``GET /webhooks/rest/health`` reports the tracker
+store's state and, in the production profile, the Redis lock store's (200 or 503) for
+load balancers and monitoring. Every message goes through
 channels/guard.py (personal data masked, empty and over-long messages answered, never
 a silent reply).
 """
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -21,7 +23,7 @@ from sanic.response import HTTPResponse
 
 from channels import action_replies
 from channels.guard import MAX_SENDER_LENGTH, GuardSettings, MessageGuard, valid_sender
-from stores import guarded_sql
+from stores import guarded_redis_lock, guarded_sql
 
 
 def malformed(reason: str) -> HTTPResponse:
@@ -71,10 +73,13 @@ class GuardedRestInput(RestInput):
 
         @webhook.route("/health", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            healthy = await guarded_sql.check()
-            body = {"tracker_store": "ok" if healthy else "unavailable"}
-            if not healthy:
+            tracker_ok, lock_ok = await asyncio.gather(guarded_sql.check(), guarded_redis_lock.check())
+            body: Dict[str, Any] = {"tracker_store": "ok" if tracker_ok else "unavailable"}
+            if lock_ok is not None:
+                body["lock_store"] = "ok" if lock_ok else "unavailable"
+            if not tracker_ok:
                 body["error"] = guarded_sql.HEALTH.last_error
+            healthy = tracker_ok and lock_ok is not False
             return response.json(body, status=200 if healthy else 503)
 
         @webhook.route("/webhook", methods=["POST"])

@@ -17,15 +17,18 @@ and ``cleanup``. ``tests/unit/test_guarded_lock_store.py`` fails if their signat
 from __future__ import annotations
 
 import asyncio
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from typing import AsyncIterator, Callable, Text, TypeVar
+from typing import AsyncIterator, Callable, Optional, Text, TypeVar
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+_stores: "list[GuardedRedisLockStore]" = []
 # Messages waiting for the same conversation's lock each hold a thread while they wait.
 MAX_THREADS = 32
 
@@ -34,9 +37,18 @@ class GuardedRedisLockStore(RedisLockStore):
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         """Rasa builds a lock store named by module path from its endpoint section alone."""
         settings = dict(endpoint_config.kwargs)
-        timeout = float(settings.pop("timeout_seconds", 3.0))
+        timeout = float(settings.pop("timeout_seconds", 2.0))
         super().__init__(host=endpoint_config.url, socket_timeout=timeout, **settings)
         self._threads = ThreadPoolExecutor(max_workers=MAX_THREADS, thread_name_prefix="lock-store")
+        _stores.append(self)
+
+    async def reachable(self, timeout: float) -> bool:
+        """A Redis PING off the loop: the health check reports the lock store too."""
+        try:
+            return bool(await asyncio.wait_for(self._off_loop(self.red.ping), timeout))
+        except Exception as error:  # noqa: BLE001 - any failure means "unavailable"
+            logger.error("lock store ping failed: %s", f"{type(error).__name__}: {error}"[:300])
+            return False
 
     async def _off_loop(self, work: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._threads, work)
@@ -54,3 +66,10 @@ class GuardedRedisLockStore(RedisLockStore):
                 self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)))
         finally:
             await self._off_loop(lambda: self.cleanup(conversation_id, ticket))
+
+
+async def check(timeout: float = 1.5) -> Optional[bool]:
+    """Pings every guarded lock store of this process; None when there is none (in memory)."""
+    if not _stores:
+        return None
+    return all([await store.reachable(timeout) for store in _stores])

@@ -61,8 +61,11 @@ _stores: "list[GuardedSQLTrackerStore]" = []
 
 
 class GuardedSQLTrackerStore(SQLTrackerStore):
-    def __init__(self, *args: Any, timeout_seconds: float = 3.0, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, timeout_seconds: float = 3.0, ping_timeout_seconds: float = 1.5,
+                 **kwargs: Any) -> None:
         self.timeout_seconds = float(timeout_seconds)
+        # The ping gates every message and answers the health check: it must answer first.
+        self.ping_timeout_seconds = float(ping_timeout_seconds)
         # Its own threads: a black-holed database must not starve the loop's default pool.
         self._threads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="tracker-store")
         if kwargs.get("dialect", "sqlite") == "sqlite" and kwargs.get("db"):
@@ -80,13 +83,14 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
         self._tables_ready = False
         _stores.append(self)
 
-    async def _off_loop(self, operation: str, work: Callable[[], T]) -> T:
+    async def _off_loop(self, operation: str, work: Callable[[], T], timeout: Optional[float] = None) -> T:
+        timeout = timeout or self.timeout_seconds
         future = asyncio.get_running_loop().run_in_executor(self._threads, work)
         try:
-            return await asyncio.wait_for(future, self.timeout_seconds)
+            return await asyncio.wait_for(future, timeout)
         except Exception as error:
             if isinstance(error, asyncio.TimeoutError):
-                error = TimeoutError(f"no answer within {self.timeout_seconds} s")
+                error = TimeoutError(f"no answer within {timeout} s")
             HEALTH.record_failure(error)
             logger.error("tracker store %s failed: %s", operation, HEALTH.last_error)
             raise error
@@ -115,7 +119,7 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
     async def reachable(self) -> bool:
         """A ``SELECT 1`` (creating the tables once the database first answers), off the loop."""
         try:
-            await self._off_loop("ping", self._ping)
+            await self._off_loop("ping", self._ping, self.ping_timeout_seconds)
         except Exception:
             return False
         return True

@@ -21,7 +21,12 @@ def test_rasa_values_enable_shared_stores_and_override_insecure_defaults() -> No
     endpoints = settings["endpoints"]
     assert values["replicaCount"] >= 2
     assert endpoints["trackerStore"]["enabled"] and endpoints["trackerStore"]["dialect"] == "postgresql"
-    assert endpoints["lockStore"]["enabled"] and endpoints["lockStore"]["type"] == "redis"
+    assert endpoints["lockStore"]["enabled"]
+    # Rasa's Redis lock store with its calls off the event loop, like endpoints.production.yml.
+    assert endpoints["lockStore"]["type"] == "stores.guarded_redis_lock.GuardedRedisLockStore"
+    production = yaml.safe_load((DEPLOY.parent / "endpoints.production.yml").read_text())
+    assert endpoints["lockStore"]["type"] == production["lock_store"]["type"]
+    assert endpoints["trackerStore"]["query"] == production["tracker_store"]["query"]
     assert settings["token"] not in ("rasaToken", "", None)
     assert settings["cors"] not in ("*", "", None)
     assert settings["enableAPI"] is False

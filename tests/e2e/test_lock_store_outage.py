@@ -68,10 +68,13 @@ def test_a_lock_store_fault_gets_an_apology_never_a_hang(
             assert APOLOGY in text or ANSWER in text, text
             if APOLOGY in text:
                 assert "「今すぐチャットをはじめる」" in text
-        assert requests.get(f"{rasa_behind_hole.url}/webhooks/rest/health", timeout=30).ok
+        health = requests.get(f"{rasa_behind_hole.url}/webhooks/rest/health", timeout=30)
+        assert health.status_code == 503 and health.json()["lock_store"] == "unavailable"
     finally:
         if fault == "black hole":
             redis_hole.restore()
         else:
             redis_server.start()
+    health = requests.get(f"{rasa_behind_hole.url}/webhooks/rest/health", timeout=30)
+    assert health.status_code == 200 and health.json()["lock_store"] == "ok"
     assert "ステータス" in bot.say(f"after-{uuid.uuid4().hex[:6]}", "注文をキャンセルしたい")
