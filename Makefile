@@ -80,7 +80,8 @@ shell: $(MODEL)
 test: $(MODEL) $(WEB_STAMP) browser services
 	$(PY) -m pytest
 
-# Not part of `make test`: about 15 minutes of load and training (bench/__main__.py).
+# Not part of `make test`: about 16 minutes of load, faults and training
+# (bench/__main__.py); the 6-minute soak runs with `python -m bench --stages soak`.
 bench: export TF_DETERMINISTIC_OPS := 1
 bench: $(MODEL)
 	$(PY) -m bench
