@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.input_flags import last_reply_undelivered
 from actions.knowledge import load
 from actions.renderer import is_long, render, render_reminder
 from actions.slot_values import cancelled_before_shipping, canonical_slot
@@ -56,8 +57,9 @@ class ProcedureAction(Action, ABC):
     ) -> List[EventType]:
         parts = self.parts(tracker, domain)
         shown: List[Text] = list(tracker.get_slot(SHOWN_SLOT) or [])
+        missed = last_reply_undelivered(tracker.latest_message)  # the customer never saw it
         for answer_id in parts:
-            again = self.reminds and answer_id in shown and is_long(answer_id)
+            again = self.reminds and not missed and answer_id in shown and is_long(answer_id)
             for message in render_reminder(answer_id) if again else render(answer_id):
                 dispatcher.utter_message(**message)
         events: List[EventType] = [SlotSet(SHOWN_SLOT, list(dict.fromkeys(shown + parts)))]

@@ -1,7 +1,10 @@
-"""Entities the channels put on messages they did not let the NLU read (channels/guard.py).
+"""What the channels tell the actions about a message (channels/guard.py).
 
-They come with the intent ``nlu_fallback``; rules answer them outside a form, and a
-form's question explains why it asks again (actions/questions.py).
+Entities on messages they did not let the NLU read: they come with the intent
+``nlu_fallback``; rules answer them outside a form, and a form's question explains why
+it asks again (actions/questions.py). And a metadata flag on the message after a reply
+that never reached the customer, so that it is not called "shown before"
+(actions/answers.py).
 """
 from __future__ import annotations
 
@@ -10,8 +13,13 @@ from typing import Any, Dict, Optional, Text
 EMPTY = "empty_message"
 TOO_LONG = "too_long_message"
 RESPONSES = {EMPTY: "utter_empty_message", TOO_LONG: "utter_too_long_message"}
+LAST_REPLY_UNDELIVERED = "last_reply_undelivered"
 
 
 def flag_of(latest_message: Dict[Text, Any]) -> Optional[Text]:
     entities = latest_message.get("entities") or []
     return next((e.get("entity") for e in entities if e.get("entity") in RESPONSES), None)
+
+
+def last_reply_undelivered(latest_message: Dict[Text, Any]) -> bool:
+    return bool((latest_message.get("metadata") or {}).get(LAST_REPLY_UNDELIVERED))

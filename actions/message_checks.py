@@ -27,7 +27,7 @@ from actions.knowledge import load
 from actions.personal_data import placeholders_in
 from actions.renderer import render
 from actions.slot_values import allowed_values, canonical
-from actions.topics import ENDING_INTENTS, PENDING_SLOT, pending_after
+from actions.topics import ENDING_INTENTS, PENDING_SLOT, already_taken, pending_after
 
 PERSONAL_DATA_ANSWER = "personal_data_not_needed"
 ORDER_SLOTS = ("order_status", "cancel_button", "seller", "payment_method")
@@ -68,7 +68,7 @@ class ValidateSlotMappings(ValidationAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent in ENDING_INTENTS and tracker.get_slot(PENDING_SLOT):
             return [SlotSet(PENDING_SLOT, None)]
-        pending = pending_after(tracker.latest_message)
+        pending = None if already_taken(tracker) else pending_after(tracker.latest_message)
         if not pending:
             return []
         dispatcher.utter_message(text=load().several_topics)

@@ -33,5 +33,21 @@ def cancelled_before_shipping(tracker: Tracker, domain: DomainDict) -> bool:
     届いてから」); it gives none for such an order, so neither its rules nor the
     payment-method question apply.
     """
+    if _refund_asked_for_returned_goods(tracker):
+        return False
     return (canonical_slot(tracker, "cancel_button", domain) == "shown"
             or canonical_slot(tracker, "order_status", domain) in ("not_shipped", "preparing"))
+
+
+def _refund_asked_for_returned_goods(tracker: Tracker) -> bool:
+    """「返品した場合の返金は？」 after a cancel: the request itself says the goods go back.
+
+    Read from the message that asked about the refund (the latest one with intent
+    ``refund``), since the form's question may have come in between.
+    """
+    for event in reversed(tracker.events):
+        parse = event.get("parse_data") or {}
+        if event.get("event") == "user" and (parse.get("intent") or {}).get("name") == "refund":
+            return any(e.get("entity") == "topic" and e.get("value") == "return"
+                       for e in parse.get("entities", []))
+    return False

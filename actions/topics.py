@@ -40,6 +40,17 @@ def pending_after(message: Dict[Text, Any]) -> Optional[List[Text]]:
     return [t for t in dict.fromkeys(named) if t in topics and t not in requested]
 
 
+def already_taken(tracker: Tracker) -> bool:
+    """Whether this message's topics were already taken: Rasa runs the slot checks again
+    when a form starts, on the same message, and the topic would come back for ever."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("name") in (PENDING_SLOT, NEXT_TOPIC_ACTION):
+            return True
+    return False
+
+
 def chain(tracker: Tracker) -> List[EventType]:
     """After an answer: go on with the next topic, if the message asked about more."""
     return [FollowupAction(NEXT_TOPIC_ACTION)] if tracker.get_slot(PENDING_SLOT) else []

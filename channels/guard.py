@@ -30,7 +30,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text, Tu
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from actions.input_flags import EMPTY, TOO_LONG
+from actions.input_flags import EMPTY, LAST_REPLY_UNDELIVERED, TOO_LONG
 from actions.personal_data import mask
 from actions.renderer import render
 from channels.store_guard import save_failed, store_reachable, unavailable_messages
@@ -120,10 +120,15 @@ class MessageGuard:
         self,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         settings: GuardSettings,
+        late_replies_reach_customer: bool = False,
     ) -> None:
         self.on_new_message = on_new_message
         self.settings = settings
         self._background: Set[asyncio.Task] = set()
+        # A REST reply is one response: what comes after the reply timeout is lost. The
+        # next message of that customer says so, and the answer is given in full again.
+        self.late_replies_reach_customer = late_replies_reach_customer
+        self._undelivered: Set[Text] = set()
 
     async def prepare(self, message: UserMessage) -> UserMessage:
         """The message as Rasa may see and store it.
@@ -142,6 +147,10 @@ class MessageGuard:
             text = mask(text).text
             if is_blank(text):
                 parse_data = flagged_parse(text, EMPTY)
+        metadata = message.metadata
+        if message.sender_id in self._undelivered:
+            self._undelivered.discard(message.sender_id)
+            metadata = {**(metadata or {}), LAST_REPLY_UNDELIVERED: True}
         return UserMessage(
             text,
             HeldOutput(message.output_channel),
@@ -149,7 +158,7 @@ class MessageGuard:
             parse_data=parse_data,
             input_channel=message.input_channel,
             message_id=message.message_id,
-            metadata=message.metadata,
+            metadata=metadata,
         )
 
     async def __call__(self, message: UserMessage) -> None:
@@ -168,6 +177,8 @@ class MessageGuard:
             logger.error("no reply to %s within %ss; apologised, still processing",
                          sender, self.settings.reply_timeout_seconds)
             await output.release()  # nothing yet; what comes later goes straight on
+            if not self.late_replies_reach_customer:
+                self._undelivered.add(sender)
             await _send_all(output.inner, sender, render(NO_REPLY_ANSWER))
         elif save_failed(sender):
             logger.error("conversation %s could not be stored; answer withheld", sender)

@@ -85,7 +85,7 @@ class SocketIOChannel(SocketIOInput):
         # python-engineio checks the Origin header of every connection (polling and
         # websocket) and answers CORS for polling; an empty list would disable both.
         sio.eio.cors_allowed_origins = self.allowed_origins or None
-        guard = MessageGuard(on_new_message, self.settings)
+        guard = MessageGuard(on_new_message, self.settings, late_replies_reach_customer=True)
 
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
             data = data if isinstance(data, dict) else {}

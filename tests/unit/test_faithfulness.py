@@ -133,3 +133,19 @@ def test_long_answers_come_as_short_messages_with_the_buttons_last(answer_id):
     assert len(messages) >= 2
     assert all(len(m["text"].splitlines()) <= 8 for m in messages)
     assert all("buttons" not in m for m in messages[:-1]) and messages[-1].get("buttons")
+
+
+async def test_1_a_refund_asked_for_returned_goods_gets_the_rules_after_a_cancel(domain):
+    """Role-play: after 出荷準備中, 「返品になった場合の返金は？」 got the cancelled-order answer 3×."""
+    asked = [{"event": "user", "text": "返品になった場合の返金はどうなりますか",
+              "parse_data": {"intent": {"name": "refund"},
+                             "entities": [{"entity": "topic", "value": "return"},
+                                          {"entity": "topic", "value": "refund"}]}}]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(slots={"order_status": "preparing", "payment_method": "credit_card"},
+                           intent="refund", events=asked)
+    await ActionAnswerRefund().run(dispatcher, tracker, domain)
+    assert "1日から3日" in joined(dispatcher.messages)
+    buttons = render("refund_after_cancel")[-1]["buttons"]
+    button = [b for b in buttons if b["title"] == "返品した商品の返金"]
+    assert button and button[0]["payload"] == '/refund{"topic":"return"}'

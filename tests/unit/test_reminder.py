@@ -60,3 +60,13 @@ async def test_a_typed_request_shows_the_last_answer_and_a_made_up_one_is_refuse
     forged = make_tracker(entities=[{"entity": "answer", "value": "<script>"}])
     await ActionShowAnswer().run(dispatcher, forged, domain)
     assert view(dispatcher.messages) == view(render("contact_choice"))
+
+
+async def test_an_answer_the_customer_never_got_is_given_in_full_again(domain):
+    """After the reply timeout a REST reply is lost: the channel flags the next message
+    (CI: the customer who asked again after the apology got 「先ほどご案内した…」)."""
+    tracker = make_tracker(slots={"order_status": "not_shipped", "shown_answers": ["cancel_allowed"]})
+    tracker.latest_message["metadata"] = {"last_reply_undelivered": True}
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerCancel().run(dispatcher, tracker, domain)
+    assert view(dispatcher.messages) == view(render("cancel_allowed"))

@@ -68,3 +68,17 @@ def test_every_topic_names_a_domain_intent_and_action(domain):
     actions = set(domain["actions"]) | set(domain.get("forms", {}))
     for topic in load().topics.values():
         assert topic.intent in domain["intents"] and topic.action in actions, topic
+
+
+async def test_the_topics_are_taken_from_a_message_once(domain):
+    """Role-play: a form started for the next topic ran the slot checks on the same message
+    again, put the topic back, and the bot looped on 「続いて、キャンセルについて」."""
+    entities = message("refund", "cancel", "refund")["entities"]
+    taken = [{"event": "user", "text": "キャンセルの仕方と、返金がいつか教えて"},
+             {"event": "slot", "name": "pending_topics", "value": ["cancel"]},
+             {"event": "action", "name": "action_next_topic"},
+             {"event": "slot", "name": "pending_topics", "value": None}]
+    tracker = make_tracker(intent="refund", entities=entities, events=taken)
+    dispatcher = CollectingDispatcher()
+    events = await ValidateSlotMappings().get_validation_events(dispatcher, tracker, domain)
+    assert not any(e.get("name") == "pending_topics" for e in events) and not dispatcher.messages
