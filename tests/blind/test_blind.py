@@ -10,11 +10,14 @@ while tuning; items are never copied into training, and never edited to pass.
   asks, sent over REST right after the question; the slot stored in the tracker store
   must hold the option meant;
 - ``conversations_blind.yml``: whole conversations over REST, each turn checked against
-  the outcome it names.
+  the outcome it names;
+- ``conversations_dialogue_blind.yml`` (issue #12): 40 more, with follow-ups, several
+  questions in one message, never minds and questions the document does not answer.
 
 The gates are regression gates at the level reached (training is deterministic, so
 they do not fail by chance); the targets are higher and not met yet: macro-F1 0.97,
-97% kept out, 95% of answers, 28 of 30 conversations (README, "NLU quality").
+97% kept out, 95% of answers, 28 of 30 conversations (README, "NLU quality"), and 36 of
+the 40 dialogue conversations (issue #12).
 """
 from __future__ import annotations
 
@@ -49,14 +52,22 @@ ANSWERS = {"shipping_delay": ["shipping_delay"], "cancel_steps": ["cancel_allowe
            "refund_credit_card": ["refund_credit_card"],
            "refund_carrier_billing": ["refund_carrier_billing"],
            "refund_not_covered": ["refund_not_covered"], "contact_chat": ["contact_chat"],
-           "contact_phone": ["contact_phone"], "penalty": ["cancel_penalty"]}
+           "contact_phone": ["contact_phone"], "penalty": ["cancel_penalty"],
+           # Labels of conversations_dialogue_blind.yml (issue #12) beyond the ones above.
+           "cancel_marketplace": ["cancel_marketplace"], "refund_after_cancel": ["refund_after_cancel"],
+           "not_covered": ["not_covered"], "contact_choice": ["contact_choice"],
+           "refund_timing": ["refund_timing"], "cancel_confirmation": ["cancel_confirmation"],
+           "penalty_count": ["penalty_count"], "chat_wait": ["chat_wait"], "phone_wait": ["phone_wait"],
+           "chat_or_phone_wait": ["chat_or_phone_wait"]}
 # Out of scope: told it is outside what the bot does, or (low confidence) that it could not
 # understand; both say what it can help with.
 RESPONSES = {"greet": ["utter_greet"], "goodbye": ["utter_goodbye"], "welcome": ["utter_you_are_welcome"],
-             "bot": ["utter_iamabot"], "out_of_scope": ["utter_out_of_scope", "utter_misunderstood"]}
+             "bot": ["utter_iamabot"], "out_of_scope": ["utter_out_of_scope", "utter_misunderstood"],
+             "nevermind": ["utter_nevermind"]}
 CONCURRENCY = 4
-# Reached on 2026-11-27 (0.949, 96.9%, 92.8%, 28 of 32); see the module docstring.
-GATES = {"macro_f1": 0.94, "kept_out": 0.96, "answers": 0.92, "conversation_failures": 4}
+# Reached on 2026-11-27 (0.959, 99.0%, 93.0%, 28 of 32, 29 of 40); see the module docstring.
+GATES = {"macro_f1": 0.95, "kept_out": 0.97, "answers": 0.92, "conversation_failures": 4,
+         "dialogue_failures": 11}
 
 
 def _read(name: str):
@@ -152,16 +163,29 @@ def reminded_of(label: str) -> List[str]:
     return [f'/show_again{{"answer":"{answer}"}}' for answer in ANSWERS[name]] if kind == "answer" else []
 
 
+def given(label: str, reply: str, payloads: List[str]) -> bool:
+    return (any(text in reply for text in outcome_texts(label))
+            or any(p in payloads for p in reminded_of(label)))
+
+
 def run_conversation(bot: Bot, conversation: dict) -> Optional[Tuple[str, str]]:
-    """None when every turn got its outcome, else the outcome missed and what went wrong."""
+    """None when every turn got its outcome, else the outcome missed and what went wrong.
+
+    ``expect``: one label, or a list of which any one is right; ``expect_all``: every one
+    must be in the reply (a message asking two things).
+    """
     sender = f"blind-conv-{uuid.uuid4().hex[:10]}"
     for turn in conversation["turns"]:
-        labels = turn["expect"] if isinstance(turn["expect"], list) else [turn["expect"]]
         messages = bot.send(sender, turn["say"])
         reply = "\n".join(m.get("text", "") for m in messages)
         payloads = [b["payload"] for m in messages for b in m.get("buttons", [])]
-        given = any(text in reply for label in labels for text in outcome_texts(label))
-        if not given and not any(p in payloads for label in labels for p in reminded_of(label)):
+        if "expect_all" in turn:
+            labels = list(turn["expect_all"])
+            ok = all(given(label, reply, payloads) for label in labels)
+        else:
+            labels = turn["expect"] if isinstance(turn["expect"], list) else [turn["expect"]]
+            ok = any(given(label, reply, payloads) for label in labels)
+        if not ok:
             return "/".join(labels), f"{turn['say']!r}: expected {labels}, got:\n{reply[:300]}"
     return None
 
@@ -179,6 +203,21 @@ def test_blind_conversations(bot: Bot) -> None:
         f"{len(failures)} failed; see {OUT / 'conversation_failures.txt'}")
 
 
+def test_blind_dialogue_conversations(bot: Bot) -> None:
+    """Issue #12's set: 40 conversations written blind (target: at least 36 go well)."""
+    conversations = _read("conversations_dialogue_blind.yml")
+    with ThreadPoolExecutor(CONCURRENCY) as pool:
+        failures = [f for f in pool.map(lambda c: run_conversation(bot, c), conversations) if f]
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "dialogue_failures.txt").write_text("\n\n".join(f for _, f in failures), encoding="utf-8")
+    missed = Counter(label for label, _ in failures)
+    passed = len(conversations) - len(failures)
+    print(f"blind dialogue conversations passed: {passed}/{len(conversations)}; "
+          f"outcomes missed: {dict(missed)}")
+    assert len(failures) <= GATES["dialogue_failures"], (
+        f"{len(failures)} failed; see {OUT / 'dialogue_failures.txt'}")
+
+
 def test_no_blind_message_is_in_the_training_data() -> None:
     """The sets stay blind: none of their messages may be copied into data/."""
     from rasa.shared.nlu.training_data.loading import load_data
@@ -187,5 +226,6 @@ def test_no_blind_message_is_in_the_training_data() -> None:
     blind = {e.get("text") for e in load_data(str(HERE / "nlu_blind.yml")).intent_examples}
     blind |= {text for options in _read("answers_blind.yml").values()
               for texts in options.values() for text in texts}
-    blind |= {turn["say"] for c in _read("conversations_blind.yml") for turn in c["turns"]}
+    blind |= {turn["say"] for name in ("conversations_blind.yml", "conversations_dialogue_blind.yml")
+              for c in _read(name) for turn in c["turns"]}
     assert not train & blind, f"{len(train & blind)} blind messages in data/nlu"
