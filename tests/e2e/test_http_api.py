@@ -39,12 +39,30 @@ def start_bot(log_name: str, **extra: str) -> tuple:
     raise TimeoutError("the bot did not start")
 
 
-def stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
+def group_alive(pgid: int) -> bool:
     try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop(process: subprocess.Popen) -> None:
+    """run.sh leads its own process group; the group is gone only when every server is.
+
+    (Waiting for run.sh alone left a Rasa server still shutting down at the end of the
+    session, which the leak check counted: a failure by chance.)
+    """
+    if group_alive(process.pid):
+        os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 60
+    while process.poll() is None or group_alive(process.pid):  # poll() reaps run.sh itself
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    if group_alive(process.pid):
         os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +83,7 @@ def test_make_run_keeps_the_http_api_off(trained_model: str) -> None:
         sender = f"api-off-{uuid.uuid4().hex[:8]}"
         reply = requests.post(f"{url}/webhooks/rest/webhook",
                               json={"sender": sender, "message": "返品したい"}, timeout=30)
-        assert "販売元" in reply.json()[0]["text"]
+        assert "どこから購入しましたか" in reply.json()[0]["text"]
     finally:
         stop(process)
 

@@ -12,18 +12,10 @@ import time
 import pytest
 import requests
 
-from tests.e2e.test_http_api import start_bot
+from tests.e2e.test_http_api import group_alive, start_bot
 
 # Generous: the servers stop within a few seconds; this only turns a hang into a failure.
 STOP_BOUND_SECONDS = 60
-
-
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
