@@ -115,7 +115,10 @@ class ActionAnswerCancel(ProcedureAction):
         # What the order screen shows (the button) outranks a remembered status.
         button = canonical_slot(tracker, "cancel_button", domain)
         status = canonical_slot(tracker, "order_status", domain)
-        if button:
+        if button == "shown" and status == "preparing":
+            # Both shown: the button decides, and the document's 出荷準備中 warning applies.
+            parts = [self.by_status[status]]
+        elif button:
             parts = [self.by_button[button]]
         elif status:
             parts = [self.by_status[status]]

@@ -44,6 +44,8 @@ def rendered(*answers):
         ({"cancel_button": "shown"}, ["cancel_allowed"]),
         ({"cancel_button": "absent"}, ["cancel_not_possible"]),
         ({"cancel_button": "absent", "order_status": "not_shipped"}, ["cancel_not_possible"]),
+        # Role-play: the button shown at 出荷準備中 left out 「キャンセルできない場合がある」.
+        ({"cancel_button": "shown", "order_status": "preparing"}, ["cancel_preparing"]),
         ({"order_status": "preparing", "seller": "marketplace"}, ["cancel_preparing", "cancel_marketplace"]),
         ({"cancel_button": "absent", "seller": "marketplace"}, ["cancel_not_possible", "return_marketplace"]),
         ({"order_status": "in_transit", "seller": "marketplace"}, ["cancel_shipped", "return_marketplace"]),
