@@ -45,14 +45,17 @@ class SocketIOChannel(SocketIOInput):
         action_replies.install()
         credentials = dict(credentials or {})
         origins = credentials.pop("cors_allowed_origins", None)
+        max_packet_bytes = int(credentials.pop("max_packet_bytes", 1_000_000))
         settings = GuardSettings.from_credentials(credentials)
         credentials.pop("guard")
         channel = super().from_credentials(credentials)
         channel.allowed_origins = list(origins or [])
         channel.settings = settings
+        channel.max_packet_bytes = max_packet_bytes
         return channel
 
     allowed_origins: List[Text] = []
+    max_packet_bytes: int = 1_000_000
     settings: GuardSettings
 
     def parse(self, sid: Text, data: Any) -> Union[UserMessage, Text]:
@@ -85,6 +88,10 @@ class SocketIOChannel(SocketIOInput):
         # python-engineio checks the Origin header of every connection (polling and
         # websocket) and answers CORS for polling; an empty list would disable both.
         sio.eio.cors_allowed_origins = self.allowed_origins or None
+        # Past this size engine.io drops the connection before the guard can ask for a
+        # shorter message; the default (1 MB) is a megabyte of letters, a third of one of
+        # Japanese (credentials.yml).
+        sio.eio.max_http_buffer_size = self.max_packet_bytes
         guard = MessageGuard(on_new_message, self.settings, late_replies_reach_customer=True)
 
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
