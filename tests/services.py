@@ -167,6 +167,12 @@ class BlackHole:
         _close(self.listener)
         self.restore()
 
+    def __enter__(self) -> "BlackHole":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     def _accept(self) -> None:
         while not self.closed:
             try:

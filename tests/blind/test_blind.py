@@ -190,32 +190,29 @@ def run_conversation(bot: Bot, conversation: dict) -> Optional[Tuple[str, str]]:
     return None
 
 
-def test_blind_conversations(bot: Bot) -> None:
-    conversations = _read("conversations_blind.yml")
+def failed_conversations(bot: Bot, set_name: str, title: str) -> int:
+    """Runs a conversation set; prints the pass count and the outcomes missed (aggregates
+    only), writes the failures to results/blind/ and returns how many failed."""
+    conversations = _read(f"{set_name}.yml")
     with ThreadPoolExecutor(CONCURRENCY) as pool:
         failures = [f for f in pool.map(lambda c: run_conversation(bot, c), conversations) if f]
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "conversation_failures.txt").write_text("\n\n".join(f for _, f in failures), encoding="utf-8")
+    (OUT / f"{set_name}_failures.txt").write_text("\n\n".join(f for _, f in failures), encoding="utf-8")
     missed = Counter(label for label, _ in failures)
-    print(f"blind conversations passed: {len(conversations) - len(failures)}/{len(conversations)}; "
+    print(f"{title} passed: {len(conversations) - len(failures)}/{len(conversations)}; "
           f"outcomes missed: {dict(missed)}")
-    assert len(failures) <= GATES["conversation_failures"], (
-        f"{len(failures)} failed; see {OUT / 'conversation_failures.txt'}")
+    return len(failures)
+
+
+def test_blind_conversations(bot: Bot) -> None:
+    failed = failed_conversations(bot, "conversations_blind", "blind conversations")
+    assert failed <= GATES["conversation_failures"], f"{failed} failed; see {OUT}"
 
 
 def test_blind_dialogue_conversations(bot: Bot) -> None:
     """Issue #12's set: 40 conversations written blind (target: at least 36 go well)."""
-    conversations = _read("conversations_dialogue_blind.yml")
-    with ThreadPoolExecutor(CONCURRENCY) as pool:
-        failures = [f for f in pool.map(lambda c: run_conversation(bot, c), conversations) if f]
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "dialogue_failures.txt").write_text("\n\n".join(f for _, f in failures), encoding="utf-8")
-    missed = Counter(label for label, _ in failures)
-    passed = len(conversations) - len(failures)
-    print(f"blind dialogue conversations passed: {passed}/{len(conversations)}; "
-          f"outcomes missed: {dict(missed)}")
-    assert len(failures) <= GATES["dialogue_failures"], (
-        f"{len(failures)} failed; see {OUT / 'dialogue_failures.txt'}")
+    failed = failed_conversations(bot, "conversations_dialogue_blind", "blind dialogue conversations")
+    assert failed <= GATES["dialogue_failures"], f"{failed} failed; see {OUT}"
 
 
 def test_no_blind_message_is_in_the_training_data() -> None:

@@ -98,11 +98,8 @@ def test_a_frozen_database_never_stalls_the_bot(backing_services, production_ras
 @pytest.fixture
 def black_hole(backing_services) -> Iterator[BlackHole]:
     postgres, _ = backing_services
-    hole = BlackHole(postgres.port)
-    try:
+    with BlackHole(postgres.port) as hole:
         yield hole
-    finally:
-        hole.close()
 
 
 def wait_until_healthy(url: str) -> None:

@@ -24,11 +24,8 @@ ANSWER = "「キャンセルできない場合がある」"
 @pytest.fixture
 def redis_hole(backing_services) -> Iterator[BlackHole]:
     _, redis_server = backing_services
-    hole = BlackHole(redis_server.port)
-    try:
+    with BlackHole(redis_server.port) as hole:
         yield hole
-    finally:
-        hole.close()
 
 
 @pytest.fixture
