@@ -38,3 +38,12 @@ def test_every_installed_package_is_pinned_in_the_lock() -> None:
                 if "==" in p and not p.lower().startswith("pip==") and p.lower() not in locked]
     assert not unpinned
     assert "rasa==3.6.21" in locked
+
+
+def test_the_yaml_files_rasa_reads_have_no_backslash_escapes() -> None:
+    """Rasa decodes credentials, endpoints, domain and config as raw_unicode_escape: a
+    ``\\u`` in a comment made `make run` and `make shell` fail to start (fresh-clone CI)."""
+    for name in ("credentials.yml", "endpoints.yml", "endpoints.production.yml", "domain.yml", "config.yml"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        text.encode("utf-8").decode("raw_unicode_escape")  # raises as Rasa would
+        assert "\\u" not in text and "\\U" not in text and "\\N" not in text, name
