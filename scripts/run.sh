@@ -76,6 +76,7 @@ case "$mode" in
     wait_for "http://127.0.0.1:$RASA_PORT/webhooks/rest/" "$rasa_pid"
     .venv/bin/python scripts/console.py --url "http://127.0.0.1:$RASA_PORT" <&0 &
     console_pid=$!
+    pids="$pids $console_pid"  # a signal to this script must stop the console too
     wait "$console_pid"
     ;;
   *) echo "usage: $0 serve|shell" >&2; exit 2 ;;
