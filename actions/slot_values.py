@@ -5,7 +5,7 @@ trusted when it is one of the values the domain declares.
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Text
+from typing import Any, Optional, Set, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
@@ -33,21 +33,29 @@ def cancelled_before_shipping(tracker: Tracker, domain: DomainDict) -> bool:
     届いてから」); it gives none for such an order, so neither its rules nor the
     payment-method question apply.
     """
-    if _refund_asked_for_returned_goods(tracker):
+    topics = _topics_of_refund_request(tracker)
+    if "return" in topics:
         return False
+    if "cancel" in topics:  # 「キャンセルしたんだけど、お金は返ってくる？」, not 「キャンセルできなかった」
+        return True
     return (canonical_slot(tracker, "cancel_button", domain) == "shown"
             or canonical_slot(tracker, "order_status", domain) in ("not_shipped", "preparing"))
 
 
-def _refund_asked_for_returned_goods(tracker: Tracker) -> bool:
-    """「返品した場合の返金は？」 after a cancel: the request itself says the goods go back.
+def _topics_of_refund_request(tracker: Tracker) -> Set[Text]:
+    """The topics named by the message that asked about the refund.
 
-    Read from the message that asked about the refund (the latest one with intent
-    ``refund``), since the form's question may have come in between.
+    「返品した場合の返金は？」 says the goods go back; 「キャンセルしたけど返金は？」 says the
+    order was cancelled (so it never shipped); 「キャンセルが間に合わなかった」 says it was
+    not, so the goods go back. Read from the latest message with intent ``refund``, since
+    the form's question may have come in between.
     """
     for event in reversed(tracker.events):
         parse = event.get("parse_data") or {}
         if event.get("event") == "user" and (parse.get("intent") or {}).get("name") == "refund":
-            return any(e.get("entity") == "topic" and e.get("value") == "return"
-                       for e in parse.get("entities", []))
-    return False
+            entities = parse.get("entities", [])
+            topics = {e.get("value") for e in entities if e.get("entity") == "topic"}
+            if any(e.get("entity") == "cancel_failed" for e in entities):
+                topics = (topics - {"cancel"}) | {"return"}  # not cancelled: the goods go back
+            return topics
+    return set()

@@ -15,9 +15,9 @@ while tuning; items are never copied into training, and never edited to pass.
   questions in one message, never minds and questions the document does not answer.
 
 The gates are regression gates at the level reached (training is deterministic, so
-they do not fail by chance); the targets are higher and not met yet: macro-F1 0.97,
-97% kept out, 95% of answers, 28 of 30 conversations (README, "NLU quality"), and 36 of
-the 40 dialogue conversations (issue #12).
+they do not fail by chance). The targets of macro-F1 0.97, 97% kept out and 95% of
+answers are met and gated; those of 28 of 30 conversations (README, "NLU quality") and
+36 of the 40 dialogue conversations (issue #12) are not met yet.
 """
 from __future__ import annotations
 
@@ -66,8 +66,10 @@ RESPONSES = {"greet": ["utter_greet"], "goodbye": ["utter_goodbye"], "welcome": 
              "nevermind": ["utter_nevermind"]}
 CONCURRENCY = 4
 # Reached on 2026-11-27 (0.959, 99.0%, 93.0%, 28 of 32, 29 of 40); see the module docstring.
-GATES = {"macro_f1": 0.95, "kept_out": 0.97, "answers": 0.92, "conversation_failures": 4,
-         "dialogue_failures": 11}
+# conversation_failures went from 4 to 5 on purpose: a refund asked about with a cancel gets
+# the honest refund_after_cancel, not the payment-method question (docs/nlu_experiments.md).
+GATES = {"macro_f1": 0.97, "kept_out": 0.97, "answers": 0.95, "conversation_failures": 5,
+         "dialogue_failures": 7}
 
 
 def _read(name: str):
@@ -225,4 +227,6 @@ def test_no_blind_message_is_in_the_training_data() -> None:
               for texts in options.values() for text in texts}
     blind |= {turn["say"] for name in ("conversations_blind.yml", "conversations_dialogue_blind.yml")
               for c in _read(name) for turn in c["turns"]}
-    assert not train & blind, f"{len(train & blind)} blind messages in data/nlu"
+    # A count only: pytest would print both sets (blind items) for `assert not train & blind`.
+    overlap = len(train & blind)
+    assert overlap == 0, f"{overlap} blind messages in data/nlu"
