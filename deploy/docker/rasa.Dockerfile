@@ -10,6 +10,7 @@ COPY --chown=1001:0 scripts/build_spacy_pipeline.py /app/scripts/build_spacy_pip
 RUN python /app/scripts/build_spacy_pipeline.py /app/build/spacy_ja --split-mode C \
     && chown -R 1001:0 /app/build
 COPY --chown=1001:0 nlu_components /app/nlu_components
+COPY --chown=1001:0 policies /app/policies
 COPY --chown=1001:0 channels /app/channels
 # The channels render their apologies from the knowledge file and check the tracker store.
 COPY --chown=1001:0 actions /app/actions

@@ -66,9 +66,9 @@ RESPONSES = {"greet": ["utter_greet"], "goodbye": ["utter_goodbye"], "welcome": 
              "nevermind": ["utter_nevermind"]}
 CONCURRENCY = 4
 # Reached on 2026-11-27 (0.959, 99.0%, 93.0%, 28 of 32, 29 of 40); see the module docstring.
-# conversation_failures went from 4 to 5 on purpose: a refund asked about with a cancel gets
-# the honest refund_after_cancel, not the payment-method question (docs/nlu_experiments.md).
-GATES = {"macro_f1": 0.97, "kept_out": 0.97, "answers": 0.95, "conversation_failures": 5,
+# One conversation failure is kept on purpose: a refund asked about with a cancel gets the
+# honest refund_after_cancel, not the payment-method question (docs/nlu_experiments.md).
+GATES = {"macro_f1": 0.97, "kept_out": 0.97, "answers": 0.95, "conversation_failures": 4,
          "dialogue_failures": 7}
 
 

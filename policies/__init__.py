@@ -1,0 +1,1 @@
+"""Dialogue policies the Rasa server loads (config.yml)."""
