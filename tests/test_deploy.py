@@ -59,7 +59,13 @@ def test_rasa_values_use_the_project_channels_store_and_action_secret() -> None:
 
 def test_the_rasa_image_holds_every_package_its_channels_and_store_import() -> None:
     rasa = (DEPLOY / "docker" / "rasa.Dockerfile").read_text()
-    for package in ("channels", "actions", "knowledge", "stores", "nlu_components"):
+    for package in ("channels", "actions", "knowledge", "stores"):
+        assert f"COPY --chown=1001:0 {package} /app/{package}" in rasa
+    # The model names the project's own pipeline components and policies by module path.
+    config = yaml.safe_load((ROOT / "config.yml").read_text())
+    own = {c["name"].split(".")[0] for c in config["pipeline"] + config["policies"] if "." in c["name"]}
+    assert own == {"nlu_components", "policies"}
+    for package in own:
         assert f"COPY --chown=1001:0 {package} /app/{package}" in rasa
     actions = (DEPLOY / "docker" / "actions.Dockerfile").read_text()
     assert "COPY --chown=1001:0 rasa_sdk_plugins /app/rasa_sdk_plugins" in actions
