@@ -8,7 +8,7 @@ questions that follow, until they speak of another order (actions/message_checks
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar, Dict, List, Text, Tuple
+from typing import Any, ClassVar, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.input_flags import last_reply_undelivered
 from actions.knowledge import load
-from actions.renderer import is_long, render, render_reminder
+from actions.renderer import is_long, render, render_handoff, render_reminder
 from actions.slot_values import cancelled_before_shipping, canonical_slot
 from actions.topics import chain
 
@@ -26,6 +26,16 @@ GAVE_UP: List[Text] = ["contact_choice"]
 LAST_ANSWER_SLOT = "last_answer"
 SHOWN_SLOT = "shown_answers"
 NOT_COVERED = "not_covered"
+
+
+def last_topic_intent(tracker: Tracker) -> Optional[Text]:
+    """The intent of the customer's last request other than reaching customer service."""
+    topics = load().handoff.topics
+    for event in reversed(tracker.events):
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if event.get("event") == "user" and intent in topics:
+            return intent
+    return None
 
 
 class ProcedureAction(Action, ABC):
@@ -49,6 +59,10 @@ class ProcedureAction(Action, ABC):
     # Whether a long answer shown before in the conversation becomes a short reminder.
     reminds: ClassVar[bool] = True
 
+    def before_answer(self, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        """Messages sent before the answer, so that its buttons stay on the last message."""
+        return []
+
     async def run(
         self,
         dispatcher: CollectingDispatcher,
@@ -58,6 +72,8 @@ class ProcedureAction(Action, ABC):
         parts = self.parts(tracker, domain)
         shown: List[Text] = list(tracker.get_slot(SHOWN_SLOT) or [])
         missed = last_reply_undelivered(tracker.latest_message)  # the customer never saw it
+        for message in self.before_answer(tracker, domain):
+            dispatcher.utter_message(**message)
         for answer_id in parts:
             again = self.reminds and not missed and answer_id in shown and is_long(answer_id)
             for message in render_reminder(answer_id) if again else render(answer_id):
@@ -93,6 +109,11 @@ class ActionAnswerContact(ProcedureAction):
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
         channel = canonical_slot(tracker, "contact_channel", domain)
         return [self.by_channel[channel]] if channel else GAVE_UP
+
+    def before_answer(self, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        """The summary for the operator: what the customer told the bot, to paste or read out."""
+        values = {slot: canonical_slot(tracker, slot, domain) for slot in load().handoff.slots}
+        return render_handoff(last_topic_intent(tracker), {k: v for k, v in values.items() if v})
 
 
 class ActionAnswerCancel(ProcedureAction):

@@ -96,6 +96,17 @@ class Reminder:
 
 
 @dataclass(frozen=True)
+class Handoff:
+    """The summary for the operator that follows the contact procedure."""
+
+    intro: str = ""
+    topic_label: str = ""
+    topics: Dict[str, str] = field(default_factory=dict)
+    # slot -> (label, canonical value -> words), in the order shown
+    slots: Dict[str, Tuple[str, Dict[str, str]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Knowledge:
     entries: Dict[str, Entry] = field(default_factory=dict)
     answers: Dict[str, Answer] = field(default_factory=dict)
@@ -105,6 +116,7 @@ class Knowledge:
     topics: Dict[str, Topic] = field(default_factory=dict)
     several_topics: str = ""
     reminder: Reminder = field(default_factory=Reminder)
+    handoff: Handoff = field(default_factory=Handoff)
 
 
 class KnowledgeError(ValueError):
@@ -172,7 +184,15 @@ def parse(raw: dict) -> Knowledge:
     return Knowledge(entries=entries, answers=answers, questions=questions,
                      followups=followups, retry_intro=retry_intro, topics=topics,
                      several_topics=raw_topics.get("several", ""),
-                     reminder=Reminder(**raw.get("reminder", {})))
+                     reminder=Reminder(**raw.get("reminder", {})),
+                     handoff=_handoff(raw.get("handoff", {})))
+
+
+def _handoff(raw: dict) -> Handoff:
+    return Handoff(intro=raw.get("intro", ""), topic_label=raw.get("topic_label", ""),
+                   topics=dict(raw.get("topics", {})),
+                   slots={slot: (spec["label"], dict(spec["values"]))
+                          for slot, spec in raw.get("slots", {}).items()})
 
 
 @lru_cache(maxsize=None)

@@ -70,3 +70,19 @@ def render_question(slot: str, after_unusable_answer: bool = False) -> List[Dict
     before = [_message(render_text(question.before))] if question.before and not after_unusable_answer else []
     lines = [knowledge.retry_intro] if after_unusable_answer else []
     return before + [_message("\n".join(lines + [question.text]), question.buttons)]
+
+
+def render_handoff(topic_intent: Optional[str], values: Dict[str, str]) -> List[Dict[str, Any]]:
+    """What the customer told the bot, in words an operator reads at a glance.
+
+    ``values`` are canonical slot values; anything without words in the knowledge file is
+    left out, and with nothing to say there is no message.
+    """
+    handoff = load().handoff
+    lines = []
+    if topic_intent in handoff.topics:
+        lines.append(f"{handoff.topic_label}：{handoff.topics[topic_intent]}")
+    for slot, (label, words) in handoff.slots.items():
+        if values.get(slot) in words:
+            lines.append(f"{label}：{words[values[slot]]}")
+    return [_message("\n".join([handoff.intro, *lines]))] if lines else []
