@@ -98,6 +98,8 @@ NOT_READ = [
     ("デビットカードです", "payment_method", "credit_card"),
     ("ボタンがあるかどうか分からない", "cancel_button", "shown"),
     ("携帯は［電話番号］です", "uncovered_detail", "number"),  # a number the channel masked
+    ("電話番号は［電話番号］です", "uncovered_detail", "number"),  # their own number, not a question
+    ("キャンセルしたいです。電話番号：［電話番号］", "uncovered_detail", "number"),
 ]
 
 
