@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions.input_flags import last_reply_undelivered
 from actions.knowledge import load
 from actions.renderer import is_long, render, render_handoff, render_reminder
-from actions.slot_values import cancelled_before_shipping, canonical_slot
+from actions.slot_values import cancelled_before_shipping, canonical_slot, last_request
 from actions.topics import chain
 
 # When the form gave up on the question (or a value was not canonical).
@@ -30,12 +30,8 @@ NOT_COVERED = "not_covered"
 
 def last_topic_intent(tracker: Tracker) -> Optional[Text]:
     """The intent of the customer's last request other than reaching customer service."""
-    topics = load().handoff.topics
-    for event in reversed(tracker.events):
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if event.get("event") == "user" and intent in topics:
-            return intent
-    return None
+    parse = last_request(tracker, load().handoff.topics)
+    return parse["intent"]["name"] if parse else None
 
 
 class ProcedureAction(Action, ABC):

@@ -97,7 +97,7 @@ class Reminder:
 
 @dataclass(frozen=True)
 class Handoff:
-    """The summary for the operator that follows the contact procedure."""
+    """The summary the customer can paste into Amazon's chat, sent before the contact procedure."""
 
     intro: str = ""
     topic_label: str = ""

@@ -5,7 +5,7 @@ trusted when it is one of the values the domain declares.
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Set, Text
+from typing import Any, Collection, Dict, Optional, Set, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
@@ -42,20 +42,31 @@ def cancelled_before_shipping(tracker: Tracker, domain: DomainDict) -> bool:
             or canonical_slot(tracker, "order_status", domain) in ("not_shipped", "preparing"))
 
 
+def last_request(tracker: Tracker, intents: Collection[Text]) -> Optional[Dict[Text, Any]]:
+    """The parse of the latest customer message whose intent is one of ``intents``.
+
+    A form's questions and the customer's answers come after the request, so the
+    request is not the latest message.
+    """
+    for event in reversed(tracker.events):
+        parse = event.get("parse_data") or {}
+        if event.get("event") == "user" and (parse.get("intent") or {}).get("name") in intents:
+            return parse
+    return None
+
+
 def _topics_of_refund_request(tracker: Tracker) -> Set[Text]:
     """The topics named by the message that asked about the refund.
 
     「返品した場合の返金は？」 says the goods go back; 「キャンセルしたけど返金は？」 says the
     order was cancelled (so it never shipped); 「キャンセルが間に合わなかった」 says it was
-    not, so the goods go back. Read from the latest message with intent ``refund``, since
-    the form's question may have come in between.
+    not, so the goods go back.
     """
-    for event in reversed(tracker.events):
-        parse = event.get("parse_data") or {}
-        if event.get("event") == "user" and (parse.get("intent") or {}).get("name") == "refund":
-            entities = parse.get("entities", [])
-            topics = {e.get("value") for e in entities if e.get("entity") == "topic"}
-            if any(e.get("entity") == "cancel_failed" for e in entities):
-                topics = (topics - {"cancel"}) | {"return"}  # not cancelled: the goods go back
-            return topics
-    return set()
+    parse = last_request(tracker, ("refund",))
+    if parse is None:
+        return set()
+    entities = parse.get("entities", [])
+    topics = {e.get("value") for e in entities if e.get("entity") == "topic"}
+    if any(e.get("entity") == "cancel_failed" for e in entities):
+        topics = (topics - {"cancel"}) | {"return"}  # not cancelled: the goods go back
+    return topics
