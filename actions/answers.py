@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions.input_flags import last_reply_undelivered
 from actions.knowledge import load
 from actions.renderer import is_long, render, render_handoff, render_reminder
-from actions.slot_values import cancelled_before_shipping, canonical_slot, last_request
+from actions.slot_values import UNKNOWN, cancelled_before_shipping, canonical_slot, last_request
 from actions.topics import chain
 
 # When the form gave up on the question (or a value was not canonical).
@@ -76,6 +76,8 @@ class ProcedureAction(Action, ABC):
                 dispatcher.utter_message(**message)
         events: List[EventType] = [SlotSet(SHOWN_SLOT, list(dict.fromkeys(shown + parts)))]
         events += [SlotSet(slot, None) for slot in self.consumed_slots]
+        # 「わかりません」 answers this question only: asked again later, it is asked again.
+        events += [SlotSet(slot, None) for slot in load().questions if tracker.get_slot(slot) == UNKNOWN]
         if self.sets_context:
             events.append(SlotSet(LAST_ANSWER_SLOT, self.main_answer(parts)))
         events += [SlotSet("unusable_answers", 0), SlotSet("last_answer_unusable", False)]
@@ -100,7 +102,11 @@ class ActionAnswerContact(ProcedureAction):
     action_name = "action_answer_contact"
     consumed_slots = ("contact_channel",)
     # Also sent, with no channel, after repeated misunderstandings (see data/rules).
-    by_channel: ClassVar[Dict[Text, Text]] = {"chat": "contact_chat", "phone": "contact_phone"}
+    by_channel: ClassVar[Dict[Text, Text]] = {
+        "chat": "contact_chat",
+        "phone": "contact_phone",
+        UNKNOWN: "contact_either",
+    }
 
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
         channel = canonical_slot(tracker, "contact_channel", domain)
@@ -124,6 +130,7 @@ class ActionAnswerCancel(ProcedureAction):
         # Shipped or received: the status rule, without the button they never mentioned.
         "in_transit": "cancel_shipped",
         "delivered": "cancel_shipped",
+        UNKNOWN: "cancel_status_unknown",
     }
 
     must_return: ClassVar[Tuple[Text, ...]] = ("cancel_not_possible", "cancel_shipped")
@@ -153,6 +160,7 @@ class ActionAnswerReturn(ProcedureAction):
     by_seller: ClassVar[Dict[Text, Text]] = {
         "amazon": "return_amazon",
         "marketplace": "return_marketplace",
+        UNKNOWN: "return_seller_unknown",
     }
 
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
@@ -168,6 +176,7 @@ class ActionAnswerRefund(ProcedureAction):
         # The document says nothing about these methods: say so, never guess.
         "gift_card": ["refund_not_covered"],
         "other": ["refund_not_covered"],
+        UNKNOWN: ["refund_method_unknown"],
     }
     # The rule common to every method; the payment-method question states it first.
     common_rule: ClassVar[Text] = "refund_rule"

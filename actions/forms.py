@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.slot_values import cancelled_before_shipping, canonical, canonical_slot
+from actions.slot_values import UNKNOWN, cancelled_before_shipping, canonical, canonical_slot
 
 MAX_REASKS = 1  # a question is asked at most twice
 COUNTER_SLOT = "unusable_answers"
@@ -76,7 +76,9 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         domain: DomainDict,
     ) -> Dict[Text, Any]:
         value = canonical(value, self.slot, domain)
-        if value is None and tracker.latest_message.get("intent", {}).get("name") == "inform":
+        if any(e.get("entity") == "unsure" for e in tracker.latest_message.get("entities", [])):
+            value = UNKNOWN  # 「届いたかどうかわからない」 names a status it does not know
+        elif value is None and tracker.latest_message.get("intent", {}).get("name") == "inform":
             value = self.any_other_answer
         if value is not None:
             return {self.slot: value, COUNTER_SLOT: 0, FLAG_SLOT: False}

@@ -10,6 +10,10 @@ from typing import Any, Collection, Dict, Optional, Set, Text
 from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
 
+# The value of a question's slot when the customer does not know the answer
+# (「わかりません」, entity ``unsure``); see domain.yml.
+UNKNOWN = "unknown"
+
 
 def allowed_values(domain: DomainDict, slot: Text) -> list:
     values = domain.get("slots", {}).get(slot, {}).get("values", [])

@@ -79,3 +79,15 @@ async def test_payment_question_never_asks_for_card_numbers(domain):
     dispatcher = CollectingDispatcher()
     await AskPaymentMethod().run(dispatcher, make_tracker(), domain)
     assert "番号" not in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("form_class, slot, value", FORMS)
+async def test_not_knowing_answers_the_question(domain, form_class, slot, value):
+    """「届いたかどうかわからない」 names an option it does not know: the answer for not
+    knowing, not the option, and never the question again (role-play)."""
+    validate = getattr(form_class(), f"validate_{slot}")
+    tracker = make_tracker(intent="shipping_delay",
+                           entities=[{"entity": slot, "value": value},
+                                     {"entity": "unsure", "value": "unknown"}])
+    result = await validate(value, CollectingDispatcher(), tracker, domain)
+    assert result == {slot: "unknown", "unusable_answers": 0, "last_answer_unusable": False}

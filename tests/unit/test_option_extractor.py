@@ -65,6 +65,17 @@ READ = [
     ("営業時間は何時までですか", ("uncovered_detail", "hours")),
     ("別の注文についても聞きたい", ("another_order", "true")),
     ("何日くらいかかりますか", ("followup", "how_long")),
+    # No option to give (role-play: 「わかりません」 was asked again and again).
+    ("わかりません", ("unsure", "unknown")),
+    ("ちょっと分からないです", ("unsure", "unknown")),
+    ("わかんない", ("unsure", "unknown")),
+    ("ワカラナイ", ("unsure", "unknown")),
+    ("知らないです", ("unsure", "unknown")),
+    ("覚えてないです", ("unsure", "unknown")),
+    ("忘れました", ("unsure", "unknown")),
+    ("まだ確認してないです", ("unsure", "unknown")),
+    ("届いたかどうかわからない", ("unsure", "unknown")),
+    ("どっちでもいいです", ("unsure", "unknown")),
 ]
 
 
@@ -100,6 +111,9 @@ NOT_READ = [
     ("携帯は［電話番号］です", "uncovered_detail", "number"),  # a number the channel masked
     ("電話番号は［電話番号］です", "uncovered_detail", "number"),  # their own number, not a question
     ("キャンセルしたいです。電話番号：［電話番号］", "uncovered_detail", "number"),
+    ("わかりました", "unsure", "unknown"),
+    ("お知らせメールが来ました", "unsure", "unknown"),
+    ("見てないうちに届いていました", "unsure", "unknown"),
 ]
 
 
