@@ -26,11 +26,14 @@ export ENDPOINTS
 # Rasa's HTTP API: off; API=on serves it behind RASA_API_TOKEN or RASA_JWT_SECRET.
 API         ?= off
 export API
+# Custom actions: in-process (inside the Rasa server) or server (`rasa run actions`).
+ACTIONS     ?= $(if $(filter production,$(PROFILE)),server,in-process)
+export ACTIONS
 
 .PHONY: help run shell test train validate clean lock setup browser services bench
 
 help:
-	@echo "make run   - start the bot: chat page http://localhost:8080, Rasa :5005, actions :5055"
+	@echo "make run   - start the bot: chat page http://localhost:8080, Rasa :5005 (ACTIONS=server: action server :5055)"
 	@echo "make test  - set everything up and run the whole test suite"
 	@echo "make bench - accuracy, latency, throughput, memory and training time vs a stock bot"
 	@echo "             (results/bench.md; BENCH_QUICK=1 for a smoke run; not part of make test)"

@@ -13,12 +13,19 @@ ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 RASA_PORT="${RASA_PORT:-5005}"
 WEB_PORT="${WEB_PORT:-8080}"
 ENDPOINTS="${ENDPOINTS:-endpoints.yml}"
+# in-process: the actions run inside the Rasa server (endpoints.yml actions_module);
+# server: a separate action server, as production runs it.
+ACTIONS="${ACTIONS:-in-process}"
 
-# Another action server port (ACTIONS_PORT): Rasa must call that one.
-if [ "$ACTIONS_PORT" != 5055 ] && [ "$ENDPOINTS" = endpoints.yml ]; then
-  sed "s#127.0.0.1:5055/#127.0.0.1:$ACTIONS_PORT/#" endpoints.yml >"var/endpoints-$ACTIONS_PORT.yml"
-  ENDPOINTS="var/endpoints-$ACTIONS_PORT.yml"
-fi
+case "$ACTIONS" in
+  in-process) ;;
+  server)
+    # Rasa must call the action server (no actions_module), on ACTIONS_PORT.
+    sed -e "/^  actions_module:/d" -e "s#127.0.0.1:5055/#127.0.0.1:$ACTIONS_PORT/#" "$ENDPOINTS" \
+      >"var/endpoints-server-$ACTIONS_PORT.yml"
+    ENDPOINTS="var/endpoints-server-$ACTIONS_PORT.yml" ;;
+  *) echo "error: ACTIONS must be in-process or server" >&2; exit 2 ;;
+esac
 
 api_args=()
 case "${API:-off}" in
@@ -34,14 +41,11 @@ case "${API:-off}" in
   *) echo "error: API must be on or off" >&2; exit 2 ;;
 esac
 
-# The action server checks the shared secret and listens on loopback
-# (rasa_sdk_plugins/shared_secret.py).
 # Every server runs in the background and the script waits for them: bash runs a
 # signal's trap only between commands, so a server in the foreground would keep a
 # SIGTERM from a supervisor (systemd, a container runtime) from stopping anything.
-"$RASA" run actions --actions actions --port "$ACTIONS_PORT" &
-pids=$!
-trap 'kill $pids 2>/dev/null || true' EXIT
+pids=""
+trap '[ -z "$pids" ] || kill $pids 2>/dev/null || true' EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 
@@ -53,7 +57,12 @@ wait_for() {  # url, pid of the process that should answer it
   done
   echo "error: $1 did not answer" >&2; exit 1
 }
-wait_for "http://127.0.0.1:$ACTIONS_PORT/health" "$pids"
+if [ "$ACTIONS" = server ]; then
+  # It checks the shared secret and listens on loopback (rasa_sdk_plugins/shared_secret.py).
+  "$RASA" run actions --actions actions --port "$ACTIONS_PORT" &
+  pids=$!
+  wait_for "http://127.0.0.1:$ACTIONS_PORT/health" "$pids"
+fi
 
 rasa_run=("$RASA" run --model models/bot.tar.gz --endpoints "$ENDPOINTS" --credentials credentials.yml
           --port "$RASA_PORT" "${api_args[@]}")
@@ -61,7 +70,7 @@ case "$mode" in
   serve)
     .venv/bin/python scripts/serve_web.py --port "$WEB_PORT" --rasa-url "http://localhost:$RASA_PORT" &
     pids="$pids $!"
-    echo "Chat page: http://localhost:$WEB_PORT/  (Rasa REST: POST http://localhost:$RASA_PORT/webhooks/rest/webhook, action server :$ACTIONS_PORT)"
+    echo "Chat page: http://localhost:$WEB_PORT/  (Rasa REST: POST http://localhost:$RASA_PORT/webhooks/rest/webhook, actions: $ACTIONS)"
     "${rasa_run[@]}" &
     pids="$pids $!"
     wait -n $pids  # one server ending ends them all (the EXIT trap)

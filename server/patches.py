@@ -9,9 +9,10 @@ the model does: ``rasa run``, ``rasa shell`` and ``rasa test``.
 from __future__ import annotations
 
 import inspect
-from typing import Dict, Optional, Type
+from typing import Any, Dict, Optional, Type
 
 from rasa.shared.core import events
+from rasa.utils.endpoints import EndpointConfig
 
 _installed = False
 
@@ -45,9 +46,37 @@ def _cached_event_types() -> None:
     events.Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[assignment]
 
 
+def _in_process_actions() -> None:
+    """``action_endpoint: {actions_module: <package>}`` runs the actions in this process.
+
+    Rasa 3.6 has no such setting (Rasa Pro 3.10 added it under this name); its
+    ``RemoteAction`` sends every call through ``EndpointConfig.request``, so an endpoint
+    with ``actions_module`` answers there from rasa-sdk's executor
+    (server/in_process_actions.py) and any other endpoint is untouched.
+    """
+    from server import in_process_actions
+
+    original = EndpointConfig.request
+    parameters = list(inspect.signature(original).parameters)
+    assert parameters == ["self", "method", "subpath", "content_type", "compress", "kwargs"], (
+        "rasa.utils.endpoints.EndpointConfig.request changed: review server/patches.py"
+    )
+
+    async def request(self: EndpointConfig, method: str = "post", subpath: Optional[str] = None,
+                      content_type: Optional[str] = "application/json", compress: bool = False,
+                      **kwargs: Any) -> Optional[Any]:
+        package = self.kwargs.get("actions_module")
+        if package is None:
+            return await original(self, method, subpath, content_type, compress, **kwargs)
+        return await in_process_actions.run(package, kwargs["json"])
+
+    EndpointConfig.request = request  # type: ignore[method-assign]
+
+
 def install() -> None:
     """Install every patch once."""
     global _installed
     if not _installed:
         _cached_event_types()
+        _in_process_actions()
         _installed = True

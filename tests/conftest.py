@@ -72,11 +72,23 @@ def action_server(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def rasa_process(trained_model: str, action_server: str, tmp_path_factory) -> Iterator[RasaServer]:
-    """The shared Rasa server, for tests that also read its tracker store."""
-    server = RasaServer("rasa_server", trained_model, action_server, tmp_path_factory.mktemp("rasa"))
+def rasa_process(trained_model: str, tmp_path_factory) -> Iterator[RasaServer]:
+    """The shared Rasa server, actions inside it as `make run` starts it; for tests that
+    also read its tracker store."""
+    server = RasaServer("rasa_server", trained_model, None, tmp_path_factory.mktemp("rasa"))
     try:
         yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa_with_action_server(trained_model: str, action_server: str, tmp_path_factory) -> Iterator[str]:
+    """A Rasa server that calls the action server, as production runs it."""
+    server = RasaServer("rasa_remote_actions", trained_model, action_server,
+                        tmp_path_factory.mktemp("rasa_remote"))
+    try:
+        yield server.start().url
     finally:
         server.stop()
 

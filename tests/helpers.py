@@ -70,11 +70,12 @@ class Server:
 class RasaServer(Server):
     """``rasa run`` with the project's endpoints and credentials, adapted for a test.
 
-    The tracker store goes to a SQLite file of the test's own, the action endpoint to the
-    test's action server; ``restart`` keeps both, as a real restart would.
+    The tracker store goes to a SQLite file of the test's own; the actions run inside the
+    server as with `make run` (``action_server=None``), or in the test's action server.
+    ``restart`` keeps both, as a real restart would.
     """
 
-    def __init__(self, name: str, model: str, action_server: str, workdir: Path,
+    def __init__(self, name: str, model: str, action_server: Optional[str], workdir: Path,
                  credentials_override: Optional[Dict] = None,
                  production_env: Optional[Dict[str, str]] = None,
                  extra_args: Optional[List[str]] = None) -> None:
@@ -92,7 +93,9 @@ class RasaServer(Server):
                               "ACTION_SERVER_TOKEN": development_secret(ROOT / "endpoints.yml")}
         else:
             endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
-            endpoints["action_endpoint"]["url"] = f"{action_server}/webhook"
+            if action_server is not None:
+                del endpoints["action_endpoint"]["actions_module"]
+                endpoints["action_endpoint"]["url"] = f"{action_server}/webhook"
             endpoints["tracker_store"]["db"] = str(self.db_path)
             (workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
         credentials = yaml.safe_load((ROOT / "credentials.yml").read_text())

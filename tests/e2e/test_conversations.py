@@ -18,10 +18,9 @@ CONVERSATIONS: Dict[str, List[dict]] = yaml.safe_load(
 TRANSCRIPTS: Dict[str, List[str]] = {}
 
 
-@pytest.mark.parametrize("name", list(CONVERSATIONS))
-def test_conversation(bot: Bot, name: str) -> None:
-    sender = f"e2e-{uuid.uuid4().hex[:10]}"
-    replies = TRANSCRIPTS.setdefault(name, [])
+def talk(bot: Bot, sender: str, name: str) -> List[str]:
+    """Plays one scripted conversation; every turn's reply must contain what it expects."""
+    replies = []
     for turn in CONVERSATIONS[name]:
         reply = bot.say(sender, turn["say"])
         replies.append(reply)
@@ -29,6 +28,19 @@ def test_conversation(bot: Bot, name: str) -> None:
             assert expected in reply, f"{turn['say']!r} -> missing {expected!r} in:\n{reply}"
         for refused in turn.get("refuse", []):
             assert refused not in reply, f"{turn['say']!r} -> unexpected {refused!r} in:\n{reply}"
+    return replies
+
+
+@pytest.mark.parametrize("name", list(CONVERSATIONS))
+def test_conversation(bot: Bot, name: str) -> None:
+    """Actions inside the Rasa server, as `make run` starts it."""
+    TRANSCRIPTS[name] = talk(bot, f"e2e-{uuid.uuid4().hex[:10]}", name)
+
+
+@pytest.mark.parametrize("name", list(CONVERSATIONS))
+def test_conversation_with_the_action_server(rasa_with_action_server: str, name: str) -> None:
+    """The same conversations with the actions in their own server, as production runs them."""
+    talk(Bot(rasa_with_action_server), f"e2e-remote-{uuid.uuid4().hex[:10]}", name)
 
 
 def test_every_knowledge_entry_is_delivered_by_some_conversation(bot: Bot) -> None:
