@@ -111,9 +111,12 @@ def main(argv: List[str]) -> int:
         raw = results["serving"].pop("raw_latencies_ms")
         (OUT / "latencies.json").write_text(json.dumps(raw) + "\n")
         plots.latency_plot(raw, OUT / "latency.png")
+        plots.position_plot({bot: g["by_position_p50_ms"]
+                             for bot, g in results["serving"]["long_conversation"].items()},
+                            OUT / "latency_by_position.png")
         results["notes"].append(
-            "This bot was started by `scripts/run.sh serve` with RASA_PORT/ACTIONS_PORT/WEB_PORT set to free "
-            "ports and ENDPOINTS set to a copy of endpoints.yml whose action URL uses that port and whose "
+            "This bot was started by `scripts/run.sh serve` (actions inside the Rasa server, as `make run`) "
+            "with RASA_PORT/WEB_PORT set to free ports and ENDPOINTS set to a copy of endpoints.yml whose "
             "SQLite file is temporary (the load stays out of var/conversations.db).")
     results["duration_s"] = round(progress.elapsed(), 1)
     results["targets"] = report.judge(results)

@@ -1,4 +1,5 @@
-"""The latency plot: both bots' distributions per load mode, on one log-scaled axis each.
+"""The latency plots: both bots' distributions per load mode, on one log-scaled axis each,
+and the latency of each message by its position in one long conversation.
 
 Why histograms on log-spaced bins: the two bots' latencies can differ by a factor, and the
 tail (p95) matters as much as the middle; medians are marked so the ratio is visible.
@@ -13,7 +14,7 @@ from typing import Dict, List
 from bench.load import percentile
 
 COLOURS = {"ours": "#d95f02", "stock": "#1b9e77"}
-LABELS = {"ours": "this bot (ja, action server, SQLite)", "stock": "stock rasa init bot"}
+LABELS = {"ours": "this bot (ja, actions in-process, SQLite)", "stock": "stock rasa init bot"}
 
 
 def latency_plot(raw_ms: Dict[str, List[float]], path: Path) -> Path:
@@ -55,4 +56,29 @@ def _latency_plot(raw_ms: Dict[str, List[float]], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=110)
     plt.close(figure)
+    return path
+
+
+def position_plot(by_position_ms: Dict[str, List[float]], path: Path) -> Path:
+    """Writes ``path`` from ``{bot: [p50 ms of message 1, 2, …]}`` (p50 over the rounds)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        figure, axis = plt.subplots(figsize=(9, 4.5))
+        for bot, series in by_position_ms.items():
+            axis.plot(range(1, len(series) + 1), series, color=COLOURS[bot], marker=".",
+                      label=LABELS[bot])
+        axis.set_xlabel("message number in the conversation")
+        axis.set_ylabel("latency p50 over the rounds (ms)")
+        axis.set_ylim(bottom=0)
+        axis.set_title("REST latency along one conversation")
+        axis.legend(fontsize=8)
+        figure.tight_layout()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, dpi=110)
+        plt.close(figure)
     return path

@@ -42,6 +42,8 @@ class Plan:
     senders: int = 8
     warmup: int = 20
     pings: int = 1000
+    # One conversation this long per bot per round: how the cost grows with its length.
+    long_conversation: int = 60
 
 
 def _is_action_server(args: List[str]) -> bool:
@@ -141,6 +143,41 @@ def _load_rounds(bots: Dict[str, servers.Launched], texts: Dict[str, List[str]],
     return phases
 
 
+def _length_rounds(bots: Dict[str, servers.Launched], texts: Dict[str, List[str]], plan: Plan,
+                   log: Callable[[str], None]) -> Dict[str, List[List[float]]]:
+    """Per round and bot, one conversation of ``plan.long_conversation`` messages: the
+    latency (ms) of each message by its position, as a customer who keeps the chat open
+    (the widget keeps its session) sees it."""
+    by_bot: Dict[str, List[List[float]]] = {OURS: [], STOCK: []}
+    for number in range(1, plan.rounds + 1):
+        for bot in ([OURS, STOCK] if number % 2 else [STOCK, OURS]):
+            phase = load.Phase(bot, "long", number)
+            load.sequential(bots[bot].webhook, f"bench-long-r{number}-{bot}-{uuid.uuid4().hex[:6]}",
+                            _messages(texts[bot], plan.long_conversation, 200 + number), phase,
+                            plan.long_conversation)
+            by_bot[bot].append([round(x * 1000, 2) for x in phase.latencies_s])
+            log(f"round {number}/{plan.rounds} {bot:5} one conversation of {phase.messages}: "
+                f"p50 {load.percentile(phase.latencies_s, 50) * 1000:6.1f} ms, errors {phase.errors}")
+    return by_bot
+
+
+# Messages 2-6 (the first is the session start) against the last five of the long conversation.
+EARLY, LATE = slice(1, 6), slice(-5, None)
+
+
+def _growth(rounds: List[List[float]]) -> Dict[str, Any]:
+    early = [x for r in rounds for x in r[EARLY]]
+    late = [x for r in rounds for x in r[LATE]]
+    length = min(len(r) for r in rounds)
+    return {
+        "early_p50_ms": load.percentile(early, 50),
+        "late_p50_ms": load.percentile(late, 50),
+        "late_over_early": _ratio(load.percentile(late, 50), load.percentile(early, 50)),
+        "p50_ms": load.percentile([x for r in rounds for x in r], 50),
+        "by_position_p50_ms": [load.percentile([r[i] for r in rounds], 50) for i in range(length)],
+    }
+
+
 def _ratio(ours: float, stock: float) -> float:
     return ours / stock if stock else float("nan")
 
@@ -167,6 +204,7 @@ def run(log: Callable[[str], None], workdir: Path, plan: Plan) -> Dict[str, Any]
                             _messages(texts[name], plan.warmup, 0), load.Phase(name, "warmup", 0),
                             plan.conversation_length)
         phases = _load_rounds(bots, texts, plan, log)
+        long_rounds = _length_rounds(bots, texts, plan, log)
         memory = {
             OURS: servers.memory_by_role(bots[OURS].process.pid, OUR_ROLES),
             STOCK: servers.memory_by_role(bots[STOCK].process.pid, {"rasa_server": _is_rasa_server}),
@@ -187,6 +225,8 @@ def run(log: Callable[[str], None], workdir: Path, plan: Plan) -> Dict[str, Any]
         for figure, key in (("p50_ratio", "p50_ms"), ("throughput_ratio", "messages_per_s"))
     }
     ping["share_of_our_sequential_p50"] = ping["mean_ms"] / summary[OURS]["sequential"]["p50_ms"]
+    growth = {bot: _growth(rounds) for bot, rounds in long_rounds.items()}
+    ratios["long_p50_ratio"] = _ratio(growth[OURS]["p50_ms"], growth[STOCK]["p50_ms"])
     return {
         "plan": plan.__dict__,
         "startup_s": {name: bot.startup_s for name, bot in bots.items()},
@@ -194,6 +234,7 @@ def run(log: Callable[[str], None], workdir: Path, plan: Plan) -> Dict[str, Any]
         "latency": summary,
         "ratios": ratios,
         "memory_bytes": memory,
+        "long_conversation": growth,
         "store_ping": ping,
         "message_counts": {name: len(t) for name, t in texts.items()},
         "raw_latencies_ms": {

@@ -1,18 +1,19 @@
 """Cost of the tracker-store health ping that both channels run before every message.
 
-Why measure it alone: ``channels/store_guard.py`` calls ``guarded_sql.check()`` — a
-synchronous ``SELECT 1`` on a fresh connection — on the event loop before each message, so
-its cost adds to every message's latency and blocks other conversations meanwhile. The store
-is built exactly as ``endpoints.yml`` configures it (Rasa's tracker-store factory), only
-against a temporary SQLite file.
+Why measure it alone: ``channels/store_guard.py`` awaits ``guarded_sql.check()`` — a
+``SELECT 1`` in the store's thread pool, bounded by its timeout — before each message, so its
+cost adds to every message's latency. The store is built exactly as ``endpoints.yml``
+configures it (Rasa's tracker-store factory), only against a temporary SQLite file, and
+pinged the way the channels ping it (``reachable()``, in one event loop).
 """
 from __future__ import annotations
 
+import asyncio
 import statistics
 import time
 import warnings
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import yaml
 
@@ -21,7 +22,7 @@ from bench.load import percentile
 
 
 def measure(workdir: Path, count: int = 1000) -> Dict[str, Any]:
-    """Times ``ping()`` ``count`` times after one untimed ping (which creates the tables)."""
+    """Times ``reachable()`` ``count`` times after one untimed ping (which creates the tables)."""
     with warnings.catch_warnings():  # Rasa's and SQLAlchemy's deprecations are not ours to fix
         warnings.simplefilter("ignore")
         return _measure(workdir, count)
@@ -37,14 +38,19 @@ def _measure(workdir: Path, count: int) -> Dict[str, Any]:
     path = workdir / "endpoints.ping.yml"
     path.write_text(yaml.safe_dump(endpoints, allow_unicode=True), encoding="utf-8")
     store = TrackerStore.create(read_endpoint_config(str(path), "tracker_store"), Domain.empty())
-    if not hasattr(store, "ping"):
-        raise TypeError(f"endpoints.yml's tracker store {type(store).__name__} has no ping()")
-    assert store.ping(), "the first ping failed"
-    times = []
-    for _ in range(count):
-        started = time.perf_counter()
-        store.ping()
-        times.append(time.perf_counter() - started)
+    if not hasattr(store, "reachable"):
+        raise TypeError(f"endpoints.yml's tracker store {type(store).__name__} has no reachable()")
+
+    async def pings() -> List[float]:
+        assert await store.reachable(), "the first ping failed"
+        times = []
+        for _ in range(count):
+            started = time.perf_counter()
+            assert await store.reachable(), "a ping failed"
+            times.append(time.perf_counter() - started)
+        return times
+
+    times = asyncio.run(pings())
     return {
         "store": f"{type(store).__module__}.{type(store).__name__}",
         "pool": type(store.engine.pool).__name__,
