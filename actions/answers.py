@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.input_flags import last_reply_undelivered
 from actions.knowledge import load
-from actions.renderer import is_long, render, render_handoff, render_reminder
+from actions.renderer import is_long, render, render_handoff, render_reminder, with_feedback
 from actions.slot_values import UNKNOWN, cancelled_before_shipping, canonical_slot, last_request
 from actions.topics import chain
 
@@ -68,12 +68,16 @@ class ProcedureAction(Action, ABC):
         parts = self.parts(tracker, domain)
         shown: List[Text] = list(tracker.get_slot(SHOWN_SLOT) or [])
         missed = last_reply_undelivered(tracker.latest_message)  # the customer never saw it
-        for message in self.before_answer(tracker, domain):
-            dispatcher.utter_message(**message)
+        messages = list(self.before_answer(tracker, domain))
+        again = False
         for answer_id in parts:
             again = self.reminds and not missed and answer_id in shown and is_long(answer_id)
-            for message in render_reminder(answer_id) if again else render(answer_id):
-                dispatcher.utter_message(**message)
+            messages += render_reminder(answer_id) if again else render(answer_id)
+        following = chain(tracker)
+        if not (again or following):  # after an answer given, and after the last topic only
+            messages = with_feedback(messages, parts[-1])
+        for message in messages:
+            dispatcher.utter_message(**message)
         events: List[EventType] = [SlotSet(SHOWN_SLOT, list(dict.fromkeys(shown + parts)))]
         events += [SlotSet(slot, None) for slot in self.consumed_slots]
         # 「わかりません」 answers this question only: asked again later, it is asked again.
@@ -81,7 +85,7 @@ class ProcedureAction(Action, ABC):
         if self.sets_context:
             events.append(SlotSet(LAST_ANSWER_SLOT, self.main_answer(parts)))
         events += [SlotSet("unusable_answers", 0), SlotSet("last_answer_unusable", False)]
-        return events + chain(tracker)
+        return events + following
 
 
 class ActionAnswerShippingDelay(ProcedureAction):

@@ -107,6 +107,15 @@ class Handoff:
 
 
 @dataclass(frozen=True)
+class Feedback:
+    """「この回答で解決しましたか？」 at the end of a procedure answer."""
+
+    question: str = ""
+    buttons: Tuple[Button, ...] = ()
+    not_after: Tuple[str, ...] = ()  # answers that are the customer-service paths
+
+
+@dataclass(frozen=True)
 class Knowledge:
     entries: Dict[str, Entry] = field(default_factory=dict)
     answers: Dict[str, Answer] = field(default_factory=dict)
@@ -117,6 +126,7 @@ class Knowledge:
     several_topics: str = ""
     reminder: Reminder = field(default_factory=Reminder)
     handoff: Handoff = field(default_factory=Handoff)
+    feedback: Feedback = field(default_factory=Feedback)
 
 
 class KnowledgeError(ValueError):
@@ -185,7 +195,18 @@ def parse(raw: dict) -> Knowledge:
                      followups=followups, retry_intro=retry_intro, topics=topics,
                      several_topics=raw_topics.get("several", ""),
                      reminder=Reminder(**raw.get("reminder", {})),
-                     handoff=_handoff(raw.get("handoff", {})))
+                     handoff=_handoff(raw.get("handoff", {})),
+                     feedback=_feedback(raw.get("feedback", {}), buttons, answers))
+
+
+def _feedback(raw: dict, buttons: Dict[str, Button], answers: Dict[str, Answer]) -> Feedback:
+    missing = [b for b in raw.get("buttons", []) if b not in buttons]
+    missing += [a for a in raw.get("not_after", []) if a not in answers]
+    if missing:
+        raise KnowledgeError(f"feedback refers to undefined {missing}")
+    return Feedback(question=raw.get("question", ""),
+                    buttons=tuple(buttons[b] for b in raw.get("buttons", [])),
+                    not_after=tuple(raw.get("not_after", ())))
 
 
 def _handoff(raw: dict) -> Handoff:

@@ -63,6 +63,19 @@ def render_reminder(answer_id: str) -> List[Dict[str, Any]]:
     return [_message(knowledge.reminder.text, (again, *knowledge.answers[answer_id].buttons))]
 
 
+def with_feedback(messages: List[Dict[str, Any]], answer_id: str) -> List[Dict[str, Any]]:
+    """The answer with 「この回答で解決しましたか？」 and its two buttons on its last message,
+    after the answer's own buttons (the chat page shows the buttons of the last message);
+    unchanged after the customer-service paths, which are where 「解決しない」 leads."""
+    feedback = load().feedback
+    if not messages or not feedback.question or answer_id in feedback.not_after:
+        return messages
+    last = messages[-1]
+    buttons = [*last.get("buttons", []),
+               *({"title": b.title, "payload": b.payload} for b in feedback.buttons)]
+    return [*messages[:-1], {**last, "text": f"{last['text']}\n\n{feedback.question}", "buttons": buttons}]
+
+
 def render_question(slot: str, after_unusable_answer: bool = False) -> List[Dict[str, Any]]:
     """The question; first what the customer needs to know, unless it is asked again."""
     knowledge = load()

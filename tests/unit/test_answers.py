@@ -14,7 +14,7 @@ from actions.answers import (
     ActionAnswerReturn,
     ActionAnswerShippingDelay,
 )
-from actions.renderer import render
+from actions.renderer import render, with_feedback
 from tests.unit.conftest import make_tracker
 
 pytestmark = pytest.mark.anyio
@@ -31,7 +31,8 @@ def texts(messages):
 
 
 def rendered(*answers):
-    return texts([m for a in answers for m in render(a)])
+    """What the actions send: the answers in order, the feedback question after the last."""
+    return texts(with_feedback([m for a in answers for m in render(a)], answers[-1]))
 
 
 @pytest.mark.parametrize(
@@ -137,3 +138,19 @@ async def test_followup_answers_what_the_last_answer_leaves_open(domain, kind, l
 async def test_an_answer_becomes_the_context_of_follow_ups(domain):
     _, events = await run(ActionAnswerRefund(), domain, payment_method="credit_card")
     assert SlotSet("last_answer", "refund_credit_card") in events
+
+
+async def test_a_procedure_answer_ends_with_the_feedback_question(domain):
+    messages, _ = await run(ActionAnswerCancelPenalty(), domain)
+    last = messages[-1]
+    assert last["text"].endswith("この回答で解決しましたか？")
+    titles = [b["title"] for b in last["buttons"]]
+    assert titles == ["キャンセル方法", "チャットで問い合わせる", "解決した", "解決しない"]
+    assert all("解決しましたか" not in m["text"] for m in messages[:-1])
+
+
+@pytest.mark.parametrize("channel", ["chat", "phone", None])
+async def test_the_contact_paths_do_not_ask_for_feedback(domain, channel):
+    """They are where 「解決しない」 leads: asking again would go round in a circle."""
+    messages, _ = await run(ActionAnswerContact(), domain, contact_channel=channel)
+    assert all("解決しましたか" not in m["text"] for m in messages)

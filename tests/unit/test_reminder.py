@@ -7,10 +7,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswerCancel, ActionAnswerFollowup, ActionShowAnswer
 from actions.knowledge import load
-from actions.renderer import render
+from actions.renderer import render, with_feedback
 from tests.unit.conftest import make_tracker
 
 pytestmark = pytest.mark.anyio
+
+
+def sent(answer_id):
+    """An answer as the actions send it in full: with the feedback question after it."""
+    return with_feedback(render(answer_id), answer_id)
 
 
 def view(messages):
@@ -26,7 +31,7 @@ async def answer(action, domain, **slots):
 
 async def test_the_second_time_a_long_answer_is_a_reminder_with_a_button_to_show_it(domain):
     first, events = await answer(ActionAnswerCancel(), domain, order_status="not_shipped")
-    assert view(first) == view(render("cancel_allowed"))
+    assert view(first) == view(sent("cancel_allowed"))
     assert SlotSet("shown_answers", ["cancel_allowed"]) in events
     again, _ = await answer(ActionAnswerCancel(), domain, order_status="not_shipped",
                             shown_answers=["cancel_allowed"])
@@ -41,7 +46,7 @@ async def test_a_short_answer_is_simply_given_again(domain):
                            entities=[{"entity": "followup", "value": "how_long"}])
     dispatcher = CollectingDispatcher()
     await ActionAnswerFollowup().run(dispatcher, tracker, domain)
-    assert view(dispatcher.messages) == view(render("refund_timing"))
+    assert view(dispatcher.messages) == view(sent("refund_timing"))
 
 
 async def test_the_button_shows_the_answer_in_full(domain):
@@ -49,17 +54,17 @@ async def test_the_button_shows_the_answer_in_full(domain):
     tracker = make_tracker(intent="show_again", slots={"shown_answers": ["cancel_allowed"]},
                            entities=[{"entity": "answer", "value": "cancel_allowed"}])
     await ActionShowAnswer().run(dispatcher, tracker, domain)
-    assert view(dispatcher.messages) == view(render("cancel_allowed"))
+    assert view(dispatcher.messages) == view(sent("cancel_allowed"))
 
 
 async def test_a_typed_request_shows_the_last_answer_and_a_made_up_one_is_refused(domain):
     dispatcher = CollectingDispatcher()
     await ActionShowAnswer().run(dispatcher, make_tracker(slots={"last_answer": "contact_phone"}), domain)
-    assert view(dispatcher.messages) == view(render("contact_phone"))
+    assert view(dispatcher.messages) == view(sent("contact_phone"))
     dispatcher = CollectingDispatcher()
     forged = make_tracker(entities=[{"entity": "answer", "value": "<script>"}])
     await ActionShowAnswer().run(dispatcher, forged, domain)
-    assert view(dispatcher.messages) == view(render("contact_choice"))
+    assert view(dispatcher.messages) == view(sent("contact_choice"))
 
 
 async def test_an_answer_the_customer_never_got_is_given_in_full_again(domain):
@@ -69,4 +74,4 @@ async def test_an_answer_the_customer_never_got_is_given_in_full_again(domain):
     tracker.latest_message["metadata"] = {"last_reply_undelivered": True}
     dispatcher = CollectingDispatcher()
     await ActionAnswerCancel().run(dispatcher, tracker, domain)
-    assert view(dispatcher.messages) == view(render("cancel_allowed"))
+    assert view(dispatcher.messages) == view(sent("cancel_allowed"))
