@@ -15,9 +15,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.input_flags import last_reply_undelivered
+from actions.input_flags import last_reply_undelivered, upset_and_unanswered
 from actions.knowledge import load
-from actions.renderer import is_long, render, render_handoff, render_reminder, with_feedback
+from actions.renderer import is_long, render, render_handoff, render_reminder, with_empathy, with_feedback
 from actions.slot_values import UNKNOWN, cancelled_before_shipping, canonical_slot, last_request
 from actions.topics import chain
 
@@ -76,6 +76,8 @@ class ProcedureAction(Action, ABC):
         following = chain(tracker)
         if not (again or following):  # after an answer given, and after the last topic only
             messages = with_feedback(messages, parts[-1])
+        if upset_and_unanswered(tracker):
+            messages = with_empathy(messages)
         for message in messages:
             dispatcher.utter_message(**message)
         events: List[EventType] = [SlotSet(SHOWN_SLOT, list(dict.fromkeys(shown + parts)))]

@@ -23,3 +23,17 @@ def flag_of(latest_message: Dict[Text, Any]) -> Optional[Text]:
 
 def last_reply_undelivered(latest_message: Dict[Text, Any]) -> bool:
     return bool((latest_message.get("metadata") or {}).get(LAST_REPLY_UNDELIVERED))
+
+
+def upset_and_unanswered(tracker: Any) -> bool:
+    """Whether the latest message shows the customer upset (entity ``mood``,
+    data/nlu/options.yml) and nothing has answered it yet: one apology per message, also
+    when it asks about several topics."""
+    if not any(e.get("entity") == "mood" for e in tracker.latest_message.get("entities") or []):
+        return False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "bot":
+            return False
+    return True

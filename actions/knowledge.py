@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import yaml
 
@@ -127,6 +127,7 @@ class Knowledge:
     reminder: Reminder = field(default_factory=Reminder)
     handoff: Handoff = field(default_factory=Handoff)
     feedback: Feedback = field(default_factory=Feedback)
+    empathy: str = ""
 
 
 class KnowledgeError(ValueError):
@@ -196,7 +197,8 @@ def parse(raw: dict) -> Knowledge:
                      several_topics=raw_topics.get("several", ""),
                      reminder=Reminder(**raw.get("reminder", {})),
                      handoff=_handoff(raw.get("handoff", {})),
-                     feedback=_feedback(raw.get("feedback", {}), buttons, answers))
+                     feedback=_feedback(raw.get("feedback", {}), buttons, answers),
+                     empathy=raw.get("empathy", ""))
 
 
 def _feedback(raw: dict, buttons: Dict[str, Button], answers: Dict[str, Answer]) -> Feedback:
@@ -221,8 +223,3 @@ def load(path: Path = KNOWLEDGE_FILE) -> Knowledge:
     with open(path, encoding="utf-8") as handle:
         return parse(yaml.safe_load(handle))
 
-
-def entries_of(answer_ids: List[str]) -> List[Entry]:
-    """The entries a list of answers delivers, for coverage checks."""
-    knowledge = load()
-    return [entry for a in answer_ids for entry in knowledge.answers[a].entries]

@@ -15,8 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import FLAG_SLOT
-from actions.input_flags import TOO_LONG, flag_of
-from actions.renderer import render_question
+from actions.input_flags import TOO_LONG, flag_of, upset_and_unanswered
+from actions.renderer import render_question, with_empathy
 
 
 class AskForSlot(Action, ABC):
@@ -35,7 +35,10 @@ class AskForSlot(Action, ABC):
         if flag_of(tracker.latest_message) == TOO_LONG:
             dispatcher.utter_message(response="utter_too_long_message")
             retry = False
-        for message in render_question(self.slot, after_unusable_answer=retry):
+        messages = render_question(self.slot, after_unusable_answer=retry)
+        if upset_and_unanswered(tracker):
+            messages = with_empathy(messages)
+        for message in messages:
             dispatcher.utter_message(**message)
         return []
 

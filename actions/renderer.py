@@ -76,6 +76,15 @@ def with_feedback(messages: List[Dict[str, Any]], answer_id: str) -> List[Dict[s
     return [*messages[:-1], {**last, "text": f"{last['text']}\n\n{feedback.question}", "buttons": buttons}]
 
 
+def with_empathy(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The reply opening with the knowledge file's apology to an upset customer."""
+    empathy = load().empathy
+    if not messages or not empathy:
+        return messages
+    first = messages[0]
+    return [{**first, "text": f"{empathy}\n{first['text']}"}, *messages[1:]]
+
+
 def render_question(slot: str, after_unusable_answer: bool = False) -> List[Dict[str, Any]]:
     """The question; first what the customer needs to know, unless it is asked again."""
     knowledge = load()

@@ -14,6 +14,7 @@ from actions.answers import (
     ActionAnswerReturn,
     ActionAnswerShippingDelay,
 )
+from actions.knowledge import load
 from actions.renderer import render, with_feedback
 from tests.unit.conftest import make_tracker
 
@@ -154,3 +155,21 @@ async def test_the_contact_paths_do_not_ask_for_feedback(domain, channel):
     """They are where 「解決しない」 leads: asking again would go round in a circle."""
     messages, _ = await run(ActionAnswerContact(), domain, contact_channel=channel)
     assert all("解決しましたか" not in m["text"] for m in messages)
+
+
+async def test_an_upset_customer_gets_one_apology_first(domain):
+    """Role-play: an angry customer got the procedure with no word of regret."""
+    upset = [{"entity": "mood", "value": "upset"}]
+    apology = load().empathy
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerCancelPenalty().run(dispatcher, make_tracker(entities=upset), domain)
+    assert dispatcher.messages[0]["text"].startswith(apology + "\n")
+    assert texts(dispatcher.messages).count(apology) == 1
+    # Already answered (a second topic of the same message): no second apology.
+    answered = make_tracker(entities=upset, events=[{"event": "user"}, {"event": "bot", "text": "…"}])
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerCancelPenalty().run(dispatcher, answered, domain)
+    assert apology not in texts(dispatcher.messages)
+    # Not upset: no apology.
+    calm, _ = await run(ActionAnswerCancelPenalty(), domain)
+    assert apology not in texts(calm)

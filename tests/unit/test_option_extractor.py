@@ -76,6 +76,11 @@ READ = [
     ("まだ確認してないです", ("unsure", "unknown")),
     ("届いたかどうかわからない", ("unsure", "unknown")),
     ("どっちでもいいです", ("unsure", "unknown")),
+    # An upset customer: the reply opens with an apology (role-play).
+    ("いつまで待たせるんだ、ふざけるな", ("mood", "upset")),
+    ("何度も問い合わせているのにまだ届かないんですけど", ("mood", "upset")),
+    ("本当に困っています", ("mood", "upset")),
+    ("最悪。キャンセルしたい", ("mood", "upset")),
 ]
 
 
@@ -114,6 +119,8 @@ NOT_READ = [
     ("わかりました", "unsure", "unknown"),
     ("お知らせメールが来ました", "unsure", "unknown"),
     ("見てないうちに届いていました", "unsure", "unknown"),
+    ("何回もキャンセルするとペナルティがありますか", "mood", "upset"),
+    ("まだキャンセルできるのか知りたい", "mood", "upset"),
 ]
 
 
