@@ -65,6 +65,8 @@ READ = [
     ("営業時間は何時までですか", ("uncovered_detail", "hours")),
     ("別の注文についても聞きたい", ("another_order", "true")),
     ("何日くらいかかりますか", ("followup", "how_long")),
+    ("出品者から返事がない", ("uncovered_detail", "seller_contact")),  # role-play
+    ("販売元からの返信が来ません", ("uncovered_detail", "seller_contact")),
     # No option to give (role-play: 「わかりません」 was asked again and again).
     ("わかりません", ("unsure", "unknown")),
     ("ちょっと分からないです", ("unsure", "unknown")),
