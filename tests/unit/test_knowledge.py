@@ -1,7 +1,10 @@
 """The knowledge file is faithful to the seed document and fully wired."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -13,7 +16,7 @@ from actions.renderer import render_text
 from channels.guard import NO_REPLY_ANSWER
 from channels.store_guard import UNAVAILABLE_ANSWER
 from scripts import faithfulness
-from tests.helpers import SEED
+from tests.helpers import ROOT, SEED
 
 QUOTE = re.compile(r"「([^」]+)」")
 REQUIRED_LABELS = [
@@ -26,6 +29,9 @@ REQUIRED_LABELS = [
 
 @pytest.fixture(scope="module")
 def seed() -> str:
+    if not SEED.is_file():
+        pytest.fail(f"source document not found at {SEED}: put it there, or set SEED_DOCUMENT "
+                    "to its path", pytrace=False)
     return SEED.read_text(encoding="utf-8")
 
 
@@ -118,3 +124,14 @@ def test_every_source_sentence_is_verbatim_in_the_seed(seed):
 def test_the_faithfulness_document_is_current():
     """docs/faithfulness.md: run `python -m scripts.faithfulness` after editing the knowledge."""
     assert faithfulness.OUTPUT.read_text(encoding="utf-8") == faithfulness.generate()
+
+
+def test_a_missing_source_document_fails_with_one_clear_line(tmp_path) -> None:
+    missing = tmp_path / "no_such_seed.txt"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         f"{__file__}::test_bullet_items_are_verbatim"],
+        cwd=ROOT, env={**os.environ, "SEED_DOCUMENT": str(missing)}, capture_output=True, text=True,
+        timeout=120)
+    assert result.returncode == 1
+    assert f"source document not found at {missing}: put it there, or set SEED_DOCUMENT" in result.stdout
