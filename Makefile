@@ -30,13 +30,14 @@ export API
 ACTIONS     ?= $(if $(filter production,$(PROFILE)),server,in-process)
 export ACTIONS
 
-.PHONY: help run shell test train validate clean lock setup browser services bench
+.PHONY: help run shell test check train validate clean lock setup browser services bench
 
 help:
 	@echo "make run   - start the bot: chat page http://localhost:8080, Rasa :5005 (ACTIONS=server: action server :5055)"
 	@echo "make test  - set everything up and run the whole test suite"
 	@echo "make bench - accuracy, latency, throughput, memory and training time vs a stock bot"
 	@echo "             (results/bench.md; BENCH_QUICK=1 for a smoke run; not part of make test)"
+	@echo "make check - the fast tier: ruff, rasa data validate, unit tests (no model, no server)"
 	@echo "make train | shell | validate | clean | lock"
 
 $(STAMP): requirements.lock scripts/find_python.sh
@@ -80,7 +81,13 @@ run: $(MODEL) $(WEB_STAMP)
 shell: $(MODEL)
 	scripts/run.sh shell
 
-test: $(MODEL) $(WEB_STAMP) browser services
+# The fast tier: no model, no server (about a minute warm); `make test` runs it first.
+check: setup
+	$(PY) -m ruff check .
+	$(RASA) data validate --fail-on-warnings
+	$(PY) -m pytest -q -p no:cacheprovider tests/unit
+
+test: check $(MODEL) $(WEB_STAMP) browser services
 	$(PY) -m pytest
 
 # Not part of `make test`: about 16 minutes of load, faults and training
