@@ -92,9 +92,18 @@ class ProcedureAction(Action, ABC):
 
 class ActionAnswerShippingDelay(ProcedureAction):
     action_name = "action_answer_shipping_delay"
+    answer: ClassVar[Text] = "shipping_delay"
+    # 「発送済みなのに届かない」「配達完了なのに荷物がない」 (role-play): the not-shipped answer
+    # (cancel if unshipped) does not fit, and the document says nothing of shipped orders
+    # that do not arrive. The status must be said in the message itself (one told earlier
+    # may be another order's).
+    answer_when_shipped: ClassVar[Text] = NOT_COVERED
+    shipped: ClassVar[Tuple[Text, ...]] = ("in_transit", "delivered")
 
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
-        return ["shipping_delay"]
+        said = {e.get("value") for e in tracker.latest_message.get("entities", [])
+                if e.get("entity") == "order_status"}
+        return [self.answer_when_shipped] if said & set(self.shipped) else [self.answer]
 
 
 class ActionAnswerCancelPenalty(ProcedureAction):

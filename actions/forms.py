@@ -68,6 +68,17 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
             return []
         return [self.slot]  # the form's other slots are answers to this same question
 
+    def not_known(self, entities: List[Dict[str, Any]]) -> bool:
+        """「わからない」 answers the question unless an option of it comes after:
+        「届いたかどうかわからない」 does not know the status, but 「よくわからなくて…。電話が
+        いいです」 (role-play) chose the phone."""
+        unsure = [e for e in entities if e.get("entity") == "unsure"]
+        if not unsure:
+            return False
+        options = [e for e in entities if e.get("entity") in (self.slot, f"{self.slot}_answer")]
+        last_unsure = max(int(e.get("start") or 0) for e in unsure)
+        return not any(int(e.get("start") or 0) > last_unsure for e in options)
+
     async def validate_canonical(
         self,
         value: Any,
@@ -76,8 +87,8 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         domain: DomainDict,
     ) -> Dict[Text, Any]:
         value = canonical(value, self.slot, domain)
-        if any(e.get("entity") == "unsure" for e in tracker.latest_message.get("entities", [])):
-            value = UNKNOWN  # 「届いたかどうかわからない」 names a status it does not know
+        if self.not_known(tracker.latest_message.get("entities", [])):
+            value = UNKNOWN
         elif value is None and tracker.latest_message.get("intent", {}).get("name") == "inform":
             value = self.any_other_answer
         if value is not None:

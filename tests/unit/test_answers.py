@@ -173,3 +173,14 @@ async def test_an_upset_customer_gets_one_apology_first(domain):
     # Not upset: no apology.
     calm, _ = await run(ActionAnswerCancelPenalty(), domain)
     assert apology not in texts(calm)
+
+
+@pytest.mark.parametrize("status", ["in_transit", "delivered"])
+async def test_a_shipped_order_that_does_not_arrive_gets_the_honest_answer(domain, status):
+    """Role-play: 「発送済みなのに届かない」「配達完了なのに荷物がない」 got 「未発送であれば
+    キャンセルできます」, which fits neither."""
+    tracker = make_tracker(intent="shipping_delay", entities=[{"entity": "order_status", "value": status}])
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerShippingDelay().run(dispatcher, tracker, domain)
+    assert texts(dispatcher.messages) == rendered("not_covered")
+    assert "未発送であれば" not in texts(dispatcher.messages)

@@ -87,7 +87,16 @@ async def test_not_knowing_answers_the_question(domain, form_class, slot, value)
     knowing, not the option, and never the question again (role-play)."""
     validate = getattr(form_class(), f"validate_{slot}")
     tracker = make_tracker(intent="shipping_delay",
-                           entities=[{"entity": slot, "value": value},
-                                     {"entity": "unsure", "value": "unknown"}])
+                           entities=[{"entity": slot, "value": value, "start": 0, "end": 3},
+                                     {"entity": "unsure", "value": "unknown", "start": 7, "end": 12}])
     result = await validate(value, CollectingDispatcher(), tracker, domain)
     assert result == {slot: "unknown", "unusable_answers": 0, "last_answer_unusable": False}
+
+
+async def test_an_option_after_not_knowing_is_the_answer(domain):
+    """「よくわからなくて…。電話がいいです」 (role-play) chose the phone."""
+    tracker = make_tracker(entities=[{"entity": "unsure", "value": "unknown", "start": 16, "end": 22},
+                                     {"entity": "contact_channel", "value": "phone", "start": 24, "end": 26}])
+    form = ValidateContactForm()
+    result = await form.validate_contact_channel("phone", CollectingDispatcher(), tracker, domain)
+    assert result["contact_channel"] == "phone"

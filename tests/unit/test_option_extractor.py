@@ -66,6 +66,11 @@ READ = [
     ("別の注文についても聞きたい", ("another_order", "true")),
     ("何日くらいかかりますか", ("followup", "how_long")),
     ("出品者から返事がない", ("uncovered_detail", "seller_contact")),  # role-play
+    ("出品者にメッセージ送っても全然返事がない", ("uncovered_detail", "seller_contact")),
+    ("出品者に連絡しても無視されてます", ("uncovered_detail", "seller_contact")),
+    ("こっちからかけられるフリーダイヤルとかないの？", ("uncovered_detail", "number")),
+    ("返品の方法と、返金までの日数を教えてください", ("multi_topic", "true")),
+    ("返品したいです。あと、返金はいつですか", ("multi_topic", "true")),
     ("販売元からの返信が来ません", ("uncovered_detail", "seller_contact")),
     # No option to give (role-play: 「わかりません」 was asked again and again).
     ("わかりません", ("unsure", "unknown")),
@@ -122,6 +127,9 @@ NOT_READ = [
     ("お知らせメールが来ました", "unsure", "unknown"),
     ("見てないうちに届いていました", "unsure", "unknown"),
     ("何回もキャンセルするとペナルティがありますか", "mood", "upset"),
+    # One question each (role-play): a joining word at the start, a topic already done.
+    ("ついでに、コンビニ払いで買った商品を返品したら、お金はどう戻ってくるの？", "multi_topic", "true"),
+    ("最初の返金の話に戻りたいんですが、返品した方はドコモ払いで買いました", "multi_topic", "true"),
     ("まだキャンセルできるのか知りたい", "mood", "upset"),
 ]
 
