@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 
 from bench.load import percentile
 
@@ -52,6 +52,10 @@ def _latency_plot(raw_ms: Dict[str, List[float]], path: Path) -> Path:
         title = "1 sender, sequential" if mode == "sequential" else "8 concurrent senders"
         axis.set_title(f"REST latency: {title}")
         axis.legend(fontsize=8)
+    return _save(plt, figure, path)
+
+
+def _save(plt: Any, figure: Any, path: Path) -> Path:
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=110)
@@ -77,8 +81,4 @@ def position_plot(by_position_ms: Dict[str, List[float]], path: Path) -> Path:
         axis.set_ylim(bottom=0)
         axis.set_title("REST latency along one conversation")
         axis.legend(fontsize=8)
-        figure.tight_layout()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(path, dpi=110)
-        plt.close(figure)
-    return path
+        return _save(plt, figure, path)
