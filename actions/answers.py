@@ -74,7 +74,9 @@ class ProcedureAction(Action, ABC):
             again = self.reminds and not missed and answer_id in shown and is_long(answer_id)
             messages += render_reminder(answer_id) if again else render(answer_id)
         following = chain(tracker)
-        if not (again or following):  # after an answer given, and after the last topic only
+        # After an answer given, after the last topic only, and not while a question of
+        # the bot's is still open (a question of the customer's own in between, forms.py).
+        if not (again or following or tracker.active_loop_name):
             messages = with_feedback(messages, parts[-1])
         if upset_and_unanswered(tracker):
             messages = with_empathy(messages)
@@ -242,7 +244,8 @@ class ActionAnswerFollowup(ProcedureAction):
         kinds = [v for v in tracker.get_latest_entity_values("followup") if v in followups]
         if not kinds:
             return [NOT_COVERED]
-        return [followups[kinds[-1]].answer_after(tracker.get_slot(LAST_ANSWER_SLOT))]
+        asking = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
+        return [followups[kinds[-1]].answer_after(tracker.get_slot(LAST_ANSWER_SLOT), asking)]
 
 
 class ActionShowAnswer(ProcedureAction):

@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecutionRejected, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -19,6 +20,8 @@ from rasa_sdk.types import DomainDict
 from actions.slot_values import UNKNOWN, cancelled_before_shipping, canonical, canonical_slot
 
 MAX_REASKS = 1  # a question is asked at most twice
+# What a question asked in the middle of a question names (data/nlu/options.yml).
+SIDE_QUESTION_ENTITIES = ("uncovered_detail", "followup")
 COUNTER_SLOT = "unusable_answers"
 FLAG_SLOT = "last_answer_unusable"  # read by the ask actions to apologise first
 
@@ -79,6 +82,30 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         last_unsure = max(int(e.get("start") or 0) for e in unsure)
         return not any(int(e.get("start") or 0) > last_unsure for e in options)
 
+    def asks_back(self, tracker: Tracker, domain: DomainDict) -> bool:
+        """A question of the customer's own instead of an answer (「箱を捨ててしまったんですが」
+        while the seller is asked, role-play): it names no option and no 「わからない」."""
+        names = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+        return (
+            bool(names & set(SIDE_QUESTION_ENTITIES))
+            and not names & {self.slot, f"{self.slot}_answer", "unsure"}
+            and canonical(tracker.get_slot(self.slot), self.slot, domain) is None
+            and not self.answered_otherwise(tracker, domain)
+        )
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        """Rejected, the form lets the rules answer a question of the customer's own
+        (data/rules/direct_answers.yml); then it asks its own again, without the
+        "could not read" line (rasa's forms take a rejection from their validation)."""
+        events = await super().run(dispatcher, tracker, domain)
+        # Only for the message itself, not when the form comes back after the answer.
+        validated_now = any(e.get("event") == "slot" and e.get("name") == self.slot for e in events)
+        if validated_now and self.asks_back(tracker, domain):
+            events.append(ActionExecutionRejected(self.form))
+        return events
+
     async def validate_canonical(
         self,
         value: Any,
@@ -86,8 +113,11 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
+        if self.asks_back(tracker, domain):
+            return {self.slot: None, FLAG_SLOT: False}
         value = canonical(value, self.slot, domain)
-        if self.not_known(tracker.latest_message.get("entities", [])):
+        entities = tracker.latest_message.get("entities", [])
+        if self.not_known(entities):
             value = UNKNOWN
         elif value is None and tracker.latest_message.get("intent", {}).get("name") == "inform":
             value = self.any_other_answer

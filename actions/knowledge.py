@@ -71,8 +71,12 @@ class Followup:
     kind: str
     after: Dict[str, str]
     otherwise: str
+    while_asking: Dict[str, str] = field(default_factory=dict)
 
-    def answer_after(self, last_answer: Optional[str]) -> str:
+    def answer_after(self, last_answer: Optional[str], asking: Optional[str] = None) -> str:
+        """``asking``: the slot of a question still open, which the follow-up is about."""
+        if asking in self.while_asking:
+            return self.while_asking[asking]
         return self.after.get(last_answer or "", self.otherwise)
 
 
@@ -184,11 +188,14 @@ def parse(raw: dict) -> Knowledge:
         )
     followups: Dict[str, Followup] = {}
     for kind, spec in raw.get("followups", {}).items():
-        named = [*spec["after"], *spec["after"].values(), spec["otherwise"]]
+        while_asking = dict(spec.get("while_asking", {}))
+        named = [*spec["after"], *spec["after"].values(), spec["otherwise"], *while_asking.values()]
         missing = [a for a in named if a not in answers]
+        missing += [q for q in while_asking if q not in questions]
         if missing:
-            raise KnowledgeError(f"follow-up {kind!r} refers to undefined answers {missing}")
-        followups[kind] = Followup(kind=kind, after=dict(spec["after"]), otherwise=spec["otherwise"])
+            raise KnowledgeError(f"follow-up {kind!r} refers to undefined {missing}")
+        followups[kind] = Followup(kind=kind, after=dict(spec["after"]), otherwise=spec["otherwise"],
+                                   while_asking=while_asking)
     raw_topics = raw.get("topics", {})
     topics = {name: Topic(name=name, intent=spec["intent"], action=spec["action"], next=spec["next"])
               for name, spec in raw_topics.get("by_topic", {}).items()}

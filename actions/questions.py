@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import FLAG_SLOT
 from actions.input_flags import TOO_LONG, flag_of, upset_and_unanswered
+from actions.knowledge import load
 from actions.renderer import render_question, with_empathy
 
 
@@ -28,6 +29,18 @@ class AskForSlot(Action, ABC):
     def name(self) -> Text:
         return f"action_ask_{self.slot}"
 
+    def asked_in_this_form(self, tracker: Tracker) -> bool:
+        """Whether the question went out since its form started: after a question of the
+        customer's own in between (forms.py) it is asked again, but what it says first
+        is not (role-play: the refund rule came twice around 「何日くらい？」)."""
+        text = load().questions[self.slot].text
+        for event in reversed(tracker.events):
+            if event.get("event") == "bot" and (event.get("text") or "").endswith(text):
+                return True
+            if event.get("event") == "active_loop" and event.get("name"):
+                return False
+        return False
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
@@ -35,7 +48,8 @@ class AskForSlot(Action, ABC):
         if flag_of(tracker.latest_message) == TOO_LONG:
             dispatcher.utter_message(response="utter_too_long_message")
             retry = False
-        messages = render_question(self.slot, after_unusable_answer=retry)
+        messages = render_question(self.slot, after_unusable_answer=retry,
+                                   asked_before=self.asked_in_this_form(tracker))
         if upset_and_unanswered(tracker):
             messages = with_empathy(messages)
         for message in messages:

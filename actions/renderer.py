@@ -34,11 +34,15 @@ def render_text(entries: Sequence[Entry], intro: Optional[str] = None) -> str:
     return "\n".join(lines)
 
 
+def _buttons(buttons: Sequence[Button]) -> List[Dict[str, str]]:
+    return [{"title": b.title, "payload": b.payload} for b in buttons]
+
+
 def _message(text: str, buttons: Tuple[Button, ...] = ()) -> Dict[str, Any]:
     """Keyword arguments for ``CollectingDispatcher.utter_message``."""
     message: Dict[str, Any] = {"text": text}
     if buttons:
-        message["buttons"] = [{"title": b.title, "payload": b.payload} for b in buttons]
+        message["buttons"] = _buttons(buttons)
     return message
 
 
@@ -71,8 +75,7 @@ def with_feedback(messages: List[Dict[str, Any]], answer_id: str) -> List[Dict[s
     if not messages or not feedback.question or answer_id in feedback.not_after:
         return messages
     last = messages[-1]
-    buttons = [*last.get("buttons", []),
-               *({"title": b.title, "payload": b.payload} for b in feedback.buttons)]
+    buttons = [*last.get("buttons", []), *_buttons(feedback.buttons)]
     return [*messages[:-1], {**last, "text": f"{last['text']}\n\n{feedback.question}", "buttons": buttons}]
 
 
@@ -85,11 +88,14 @@ def with_empathy(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return [{**first, "text": f"{empathy}\n{first['text']}"}, *messages[1:]]
 
 
-def render_question(slot: str, after_unusable_answer: bool = False) -> List[Dict[str, Any]]:
+def render_question(
+    slot: str, after_unusable_answer: bool = False, asked_before: bool = False
+) -> List[Dict[str, Any]]:
     """The question; first what the customer needs to know, unless it is asked again."""
     knowledge = load()
     question = knowledge.questions[slot]
-    before = [_message(render_text(question.before))] if question.before and not after_unusable_answer else []
+    first_time = not (after_unusable_answer or asked_before)
+    before = [_message(render_text(question.before))] if question.before and first_time else []
     lines = [knowledge.retry_intro] if after_unusable_answer else []
     return before + [_message("\n".join(lines + [question.text]), question.buttons)]
 

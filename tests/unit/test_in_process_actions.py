@@ -3,6 +3,8 @@ RemoteAction exactly as the server calls them: a reply, a rejection and a failur
 reach Rasa as they would from the action server."""
 from __future__ import annotations
 
+import socket
+
 import pytest
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels import CollectingOutputChannel
@@ -48,7 +50,15 @@ async def test_a_failure_is_the_error_rasa_gets_from_a_failing_server(name: str)
         await run(name)
 
 
+def _closed_port() -> int:
+    """A port just released by this process, so nothing listens on it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 async def test_an_endpoint_without_actions_module_still_calls_its_url() -> None:
-    """Nothing listens on port 9 (discard): the call must go out over HTTP and fail there."""
+    """The call must go out over HTTP and fail there, with nothing listening."""
+    url = f"http://127.0.0.1:{_closed_port()}/webhook"
     with pytest.raises(RasaException, match="Couldn't connect"):
-        await run("action_test_answers", EndpointConfig(url="http://127.0.0.1:9/webhook"))
+        await run("action_test_answers", EndpointConfig(url=url))

@@ -91,7 +91,7 @@ def test_every_answer_is_reachable_from_an_action():
     reachable.add(PERSONAL_DATA_ANSWER)  # sent after every message with masked data
     reachable.add(answer_actions.NOT_COVERED)
     for followup in load().followups.values():  # action_answer_followup
-        reachable.update([*followup.after.values(), followup.otherwise])
+        reachable.update([*followup.after.values(), *followup.while_asking.values(), followup.otherwise])
     assert reachable == set(load().answers)
 
 
