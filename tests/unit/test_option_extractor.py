@@ -83,6 +83,22 @@ READ = [
     ("まだ確認してないです", ("unsure", "unknown")),
     ("届いたかどうかわからない", ("unsure", "unknown")),
     ("どっちでもいいです", ("unsure", "unknown")),
+    # Probes of this session: a plain status, and Kansai dialect.
+    ("もう配達されました", ("order_status", "delivered")),
+    ("荷物はもう来ました", ("order_status", "delivered")),
+    ("もう届いとるで", ("order_status", "delivered")),
+    ("ボタンあらへん", ("cancel_button", "absent")),
+    ("あらへんで", ("cancel_button_answer", "absent")),
+    ("キャンセルのボタンがあらへんねん", ("cancel_button", "absent")),
+    # Questions of the customer's own (role-play 3): details the document does not give,
+    # and follow-ups it answers.
+    ("箱すてちゃったんですけど大丈夫ですか", ("uncovered_detail", "packaging")),
+    ("開封しても返品できますか", ("uncovered_detail", "packaging")),
+    ("コンビニから出せる？", ("uncovered_detail", "drop_off")),
+    ("交換がいいんですが", ("uncovered_detail", "exchange")),
+    ("1個だけキャンセルってできますか？", ("followup", "partial")),
+    ("5回って頻繁ですか？", ("followup", "how_many_times")),
+    ("どっちでもいいです。早い方で", ("followup", "which_is_faster")),
     # An upset customer: the reply opens with an apology (role-play).
     ("いつまで待たせるんだ、ふざけるな", ("mood", "upset")),
     ("何度も問い合わせているのにまだ届かないんですけど", ("mood", "upset")),
@@ -131,6 +147,12 @@ NOT_READ = [
     ("ついでに、コンビニ払いで買った商品を返品したら、お金はどう戻ってくるの？", "multi_topic", "true"),
     ("最初の返金の話に戻りたいんですが、返品した方はドコモ払いで買いました", "multi_topic", "true"),
     ("まだキャンセルできるのか知りたい", "mood", "upset"),
+    # A box or goods mentioned, not asked about: the return or refund itself is answered.
+    ("包装が破れて届いたので返品したい", "uncovered_detail", "packaging"),
+    ("ギフトカードを使ったんですけど返金はどうなりますか", "uncovered_detail", "packaging"),
+    ("ヤマトから発送されたのに届かない", "uncovered_detail", "drop_off"),
+    ("郵便局から発送されたはずです", "uncovered_detail", "drop_off"),
+    ("キャンセルを5回もしてしまった", "followup", "partial"),
 ]
 
 
