@@ -30,7 +30,7 @@ export API
 ACTIONS     ?= $(if $(filter production,$(PROFILE)),server,in-process)
 export ACTIONS
 
-.PHONY: help run shell test check train validate clean lock setup browser services bench
+.PHONY: help run shell test check train validate clean lock setup browser services bench report
 
 help:
 	@echo "make run   - start the bot: chat page http://localhost:8080, Rasa :5005 (ACTIONS=server: action server :5055)"
@@ -38,6 +38,7 @@ help:
 	@echo "make bench - accuracy, latency, throughput, memory and training time vs a stock bot"
 	@echo "             (results/bench.md; BENCH_QUICK=1 for a smoke run; not part of make test)"
 	@echo "make check - the fast tier: ruff, rasa data validate, unit tests (no model, no server)"
+	@echo "make report - results/report.html and .md from the stored conversations (PROFILE=production: PostgreSQL)"
 	@echo "make train | shell | validate | clean | lock"
 
 $(STAMP): requirements.lock scripts/find_python.sh
@@ -95,6 +96,10 @@ test: check $(MODEL) $(WEB_STAMP) browser services
 bench: export TF_DETERMINISTIC_OPS := 1
 bench: $(MODEL)
 	$(PY) -m bench
+
+# The operator's report, read from the tracker store the server writes (report/); no model needed.
+report: $(STAMP)
+	$(PY) -m report --endpoints $(ENDPOINTS)
 
 lock:
 	@PYTHON=$$(scripts/find_python.sh) || exit 1; rm -rf /tmp/lock-venv; "$$PYTHON" -m venv /tmp/lock-venv; \

@@ -26,10 +26,22 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable, Dict, List
 
-from bench import dialogue, faults, hostile, machine, plots, report, serving, soak, training, understanding
+from bench import (
+    dialogue,
+    faults,
+    hostile,
+    machine,
+    plots,
+    report,
+    report_speed,
+    serving,
+    soak,
+    training,
+    understanding,
+)
 from bench.common import MODEL, OUT, QUIET_ENV, RESULTS, ROOT, Progress
 
-STAGES = ("understanding", "dialogue", "serving", "hostile", "faults", "training")
+STAGES = ("understanding", "dialogue", "serving", "hostile", "faults", "training", "report_speed")
 # Selectable with --stages, not part of the default run: see docs/benchmarks.md (Soak).
 OPTIONAL_STAGES = ("soak",)
 QUICK_PLAN = serving.Plan(rounds=1, sequential=20, concurrent=40, warmup=5, pings=200)
@@ -86,6 +98,7 @@ def main(argv: List[str]) -> int:
         "faults": lambda: faults.run(progress, workdir),
         "soak": lambda: soak.run(progress, workdir, args.quick),
         "training": lambda: training.run(progress, workdir),
+        "report_speed": lambda: report_speed.run(progress, workdir, args.quick, results["notes"]),
     }
     try:
         for stage in stages:
