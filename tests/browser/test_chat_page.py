@@ -97,3 +97,15 @@ def test_only_the_chat_page_origin_may_connect(stack: ChatStack) -> None:
                             headers={"Origin": "http://evil.example",
                                      "Access-Control-Request-Method": "POST"}, timeout=10)
     assert rest.headers.get("Access-Control-Allow-Origin") in (None, "")
+
+
+def test_feedback_buttons_under_an_answer(stack: ChatStack, open_page: OpenPage) -> None:
+    """「この回答で解決しましたか？」 comes with its two buttons under an answer (issue #18), and
+    「解決した」 gets the short thanks."""
+    page = open_chat(open_page, stack, VIEWPORTS["phone"]).page
+    send(page, "キャンセルを何度もするとペナルティはありますか")
+    expect(page.get_by_text("この回答で解決しましたか？")).to_be_visible(timeout=30_000)
+    expect(quick_reply(page, "解決しない")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "06_feedback_buttons.png"), full_page=True)
+    quick_reply(page, "解決した").click()
+    expect(page.get_by_text("解決してよかったです")).to_be_visible(timeout=30_000)
