@@ -120,6 +120,17 @@ class Feedback:
 
 
 @dataclass(frozen=True)
+class DidYouMean:
+    """「もしかして：」 when the NLU is unsure: the likely topics as buttons, and a way out."""
+
+    intro: str = ""
+    topics: Dict[str, Button] = field(default_factory=dict)  # intent -> its button
+    none: Optional[Button] = None  # 「どれでもない」
+    top: int = 3  # how many of the NLU's ranking are looked at
+    floor: float = 0.2  # the confidence a topic needs to be offered
+
+
+@dataclass(frozen=True)
 class Knowledge:
     entries: Dict[str, Entry] = field(default_factory=dict)
     answers: Dict[str, Answer] = field(default_factory=dict)
@@ -132,6 +143,7 @@ class Knowledge:
     handoff: Handoff = field(default_factory=Handoff)
     feedback: Feedback = field(default_factory=Feedback)
     empathy: str = ""
+    did_you_mean: DidYouMean = field(default_factory=DidYouMean)
 
 
 class KnowledgeError(ValueError):
@@ -205,7 +217,19 @@ def parse(raw: dict) -> Knowledge:
                      reminder=Reminder(**raw.get("reminder", {})),
                      handoff=_handoff(raw.get("handoff", {})),
                      feedback=_feedback(raw.get("feedback", {}), buttons, answers),
-                     empathy=raw.get("empathy", ""))
+                     empathy=raw.get("empathy", ""),
+                     did_you_mean=_did_you_mean(raw.get("did_you_mean", {}), buttons))
+
+
+def _did_you_mean(raw: dict, buttons: Dict[str, Button]) -> DidYouMean:
+    named = [*raw.get("topics", {}).values(), *([raw["none"]] if "none" in raw else [])]
+    missing = [b for b in named if b not in buttons]
+    if missing:
+        raise KnowledgeError(f"did_you_mean refers to undefined {missing}")
+    return DidYouMean(intro=raw.get("intro", ""),
+                      topics={intent: buttons[b] for intent, b in raw.get("topics", {}).items()},
+                      none=buttons[raw["none"]] if "none" in raw else None,
+                      top=int(raw.get("top", 3)), floor=float(raw.get("floor", 0.2)))
 
 
 def _feedback(raw: dict, buttons: Dict[str, Button], answers: Dict[str, Answer]) -> Feedback:

@@ -79,6 +79,18 @@ def with_feedback(messages: List[Dict[str, Any]], answer_id: str) -> List[Dict[s
     return [*messages[:-1], {**last, "text": f"{last['text']}\n\n{feedback.question}", "buttons": buttons}]
 
 
+def render_did_you_mean(ranking: Sequence[Tuple[str, float]]) -> List[Dict[str, Any]]:
+    """「もしかして：」 with the topics the NLU found likely (its ranking, best first, without
+    nlu_fallback), and 「どれでもない」; nothing when no topic is likely enough."""
+    did_you_mean = load().did_you_mean
+    offered = [did_you_mean.topics[intent] for intent, confidence in ranking[:did_you_mean.top]
+               if intent in did_you_mean.topics and confidence >= did_you_mean.floor]
+    if not offered:
+        return []
+    way_out = (did_you_mean.none,) if did_you_mean.none else ()
+    return [_message(did_you_mean.intro, (*offered, *way_out))]
+
+
 def with_empathy(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """The reply opening with the knowledge file's apology to an upset customer."""
     empathy = load().empathy

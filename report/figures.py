@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from report.store import FALLBACK_INTENT, RESET_TYPES, SESSION_START, Row
+from report.store import DID_YOU_MEAN_LOOP, FALLBACK_INTENT, RESET_TYPES, REVERTED_TYPE, SESSION_START, Row
 
 TOPICS = ("shipping_delay", "cancel_order", "return_item", "refund", "contact_support", "cancel_penalty")
 NO_TOPIC = "(none)"  # a conversation that never reached one of the six topics
@@ -56,9 +56,8 @@ class Figures:
     user_messages: int = 0
     fallback_messages: int = 0
     out_of_scope_messages: int = 0
-    misunderstood_replies: int = 0  # utter_misunderstood: nlu_fallback's rule and the core fallback
     out_of_scope_replies: int = 0
-    ask_affirmation: int = 0  # a did-you-mean question (action_default_ask_affirmation); none yet
+    did_you_mean: int = 0  # 「もしかして」 or the menu: the two-stage fallback started
     resolved: int = 0
     unresolved: int = 0
     unresolved_after: Counter = field(default_factory=Counter)  # last_answer -> 「解決しない」
@@ -102,6 +101,7 @@ class _Conversation:
     first_ts: Optional[float] = None
     topic: Optional[str] = None
     last_answer: Optional[str] = None
+    last_message: Optional[Row] = None  # undone if Rasa reverts it (two-stage fallback)
 
 
 def _value(row: Row) -> object:
@@ -135,28 +135,23 @@ def compute(rows: Iterable[Row], tz_name: str = TIMEZONE) -> Figures:
             if row.action_name == SESSION_START:
                 close(current)
                 current = _Conversation(sender)
-            elif row.action_name == "utter_misunderstood":
-                figures.misunderstood_replies += 1
             elif row.action_name == "utter_out_of_scope":
                 figures.out_of_scope_replies += 1
-            elif row.action_name == "action_default_ask_affirmation":
-                figures.ask_affirmation += 1
+        elif kind == "active_loop" and row.action_name == DID_YOU_MEAN_LOOP:
+            figures.did_you_mean += 1
+        elif kind == REVERTED_TYPE and current.last_message is not None:
+            _count_message(figures, current.last_message, -1)  # stored again, clarified
+            current.last_message = None
         elif kind == "user":
-            figures.user_messages += 1
+            current.last_message = row
+            _count_message(figures, row, +1)
             if row.timestamp is not None:
                 if current.first_ts is None:
                     current.first_ts = row.timestamp
                 figures.first_message = min(figures.first_message or row.timestamp, row.timestamp)
                 figures.last_message = max(figures.last_message or row.timestamp, row.timestamp)
-            intent = row.intent_name
-            if current.topic is None and intent in TOPICS:
-                current.topic = intent
-            if intent == FALLBACK_INTENT:
-                figures.fallback_messages += 1
-                text = json.loads(row.data).get("text") if row.data else None
-                figures.fallback_texts[text or ""] += 1
-            elif intent == OUT_OF_SCOPE_INTENT:
-                figures.out_of_scope_messages += 1
+            if current.topic is None and row.intent_name in TOPICS:
+                current.topic = row.intent_name
         elif kind == "slot":
             value = _value(row)
             if row.action_name == "last_answer":
@@ -171,6 +166,18 @@ def compute(rows: Iterable[Row], tz_name: str = TIMEZONE) -> Figures:
             current.last_answer = None
     close(current)
     return figures
+
+
+def _count_message(figures: Figures, row: Row, sign: int) -> None:
+    figures.user_messages += sign
+    if row.intent_name == FALLBACK_INTENT:
+        figures.fallback_messages += sign
+        text = json.loads(row.data).get("text") if row.data else None
+        figures.fallback_texts[text or ""] += sign
+        if figures.fallback_texts[text or ""] <= 0:
+            del figures.fallback_texts[text or ""]
+    elif row.intent_name == OUT_OF_SCOPE_INTENT:
+        figures.out_of_scope_messages += sign
 
 
 def ranked(counts: Counter, limit: Optional[int] = None) -> List[Tuple[str, int]]:
@@ -188,9 +195,8 @@ def as_dict(figures: Figures) -> Dict[str, object]:
         "user_messages": figures.user_messages,
         "fallback_messages": figures.fallback_messages,
         "out_of_scope_messages": figures.out_of_scope_messages,
-        "misunderstood_replies": figures.misunderstood_replies,
         "out_of_scope_replies": figures.out_of_scope_replies,
-        "ask_affirmation": figures.ask_affirmation,
+        "did_you_mean": figures.did_you_mean,
         "resolved": figures.resolved,
         "unresolved": figures.unresolved,
         "resolution_rate": figures.resolution_rate,

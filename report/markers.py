@@ -37,7 +37,6 @@ def from_figures(figures: Figures) -> Dict[str, int]:
     return {
         "fallback": figures.fallback_messages,
         "out_of_scope": figures.out_of_scope_messages,
-        "misunderstood": figures.misunderstood_replies,
         "resolved": figures.resolved,
         "unresolved": figures.unresolved,
     }

@@ -80,11 +80,9 @@ def sections(figures: Figures) -> List[Section]:
         ["out-of-scope rate: messages with intent out_of_scope",
          _share(f.out_of_scope_messages, f.user_messages),
          f"{_n(f.out_of_scope_messages)} of {_n(f.user_messages)}"],
-        ["「うまく理解できませんでした」 replies (utter_misunderstood)", _n(f.misunderstood_replies), ""],
+        ["did-you-mean rate: 「もしかして」 (or the menu) after a message not understood",
+         _share(f.did_you_mean, f.user_messages), f"{_n(f.did_you_mean)} of {_n(f.user_messages)}"],
     ]
-    if f.ask_affirmation:  # the did-you-mean question, once the bot asks it
-        summary.append(["did-you-mean questions (action_default_ask_affirmation)", _n(f.ask_affirmation),
-                        _share(f.ask_affirmation, f.user_messages) + " of messages"])
     return [
         Section("Summary", "", ["figure", "value", "count"], summary, "outcomes.png"),
         Section("Conversations per day",

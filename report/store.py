@@ -27,10 +27,14 @@ import yaml
 SESSION_START = "action_session_start"
 # The rows the figures need; bot texts, featurization events and the other slots stay in
 # the database. A Restarted event (type ``restart``) resets the slots like a new session.
-WANTED_ACTIONS = (SESSION_START, "utter_misunderstood", "utter_out_of_scope",
-                  "action_default_ask_affirmation")
+WANTED_ACTIONS = (SESSION_START, "utter_out_of_scope")
 WANTED_SLOTS = ("feedback", "last_answer")
 RESET_TYPES = ("restart",)
+# 「もしかして」 (or the menu): Rasa's two-stage fallback starting, an ActiveLoop event
+# (actions/did_you_mean.py). Once the customer answers, Rasa reverts that answer (a
+# ``rewind`` event) and stores it again as the clarified request: counted once.
+DID_YOU_MEAN_LOOP = "action_two_stage_fallback"
+REVERTED_TYPE = "rewind"
 FALLBACK_INTENT = "nlu_fallback"
 
 _EVENTS = sa.table(
@@ -127,6 +131,8 @@ def _wanted() -> sa.sql.ColumnElement:
         sa.and_(c.type_name == "action", c.action_name.in_(WANTED_ACTIONS)),
         sa.and_(c.type_name == "slot", c.action_name.in_(WANTED_SLOTS)),
         c.type_name.in_(RESET_TYPES),
+        sa.and_(c.type_name == "active_loop", c.action_name == DID_YOU_MEAN_LOOP),
+        c.type_name == REVERTED_TYPE,
     )
 
 

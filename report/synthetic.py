@@ -156,9 +156,7 @@ class _Writer:
 
     def reply(self, action: str, text: str = "…") -> None:
         self.action(action)
-        if action == "utter_misunderstood":
-            self.truth.misunderstood_replies += 1
-        elif action == "utter_out_of_scope":
+        if action == "utter_out_of_scope":
             self.truth.out_of_scope_replies += 1
         self._add(self.ev.BotUttered(text, {"buttons": None}))
 
@@ -203,11 +201,18 @@ class _Writer:
         self.answer("action_answer_contact", "contact_choice")
 
     def fallback(self, second: bool = False) -> None:
+        """Rasa's two-stage fallback (actions/did_you_mean.py): 「もしかして」, and a second
+        message not understood in a row ends it with the contact paths."""
         self.user(self.fallback_text(), "nlu_fallback")
-        if second:  # a second misunderstanding in a row gets the contact paths
+        if second:
+            self.action("action_two_stage_fallback")
+            self._add(self.ev.ActiveLoop(None))
             self.contact_answer()
         else:
-            self.reply("utter_misunderstood", "うまく理解できませんでした。")
+            self.action("action_two_stage_fallback")
+            self._add(self.ev.ActiveLoop("action_two_stage_fallback"))
+            self.truth.did_you_mean += 1
+            self._add(self.ev.BotUttered("もしかして…", {"buttons": None}))
             self.action("action_listen")
 
     def fallback_text(self) -> str:

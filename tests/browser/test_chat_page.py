@@ -109,3 +109,15 @@ def test_feedback_buttons_under_an_answer(stack: ChatStack, open_page: OpenPage)
     page.screenshot(path=str(SHOTS / "06_feedback_buttons.png"), full_page=True)
     quick_reply(page, "解決した").click()
     expect(page.get_by_text("解決してよかったです")).to_be_visible(timeout=30_000)
+
+
+def test_did_you_mean_offers_the_likely_topic(stack: ChatStack, open_page: OpenPage) -> None:
+    """A message the NLU is unsure of gets 「もしかして」 with the likely topic as a button and
+    「どれでもない」 (issue #18); the button goes straight to the topic."""
+    page = open_chat(open_page, stack, VIEWPORTS["phone"]).page
+    send(page, "お金のこと")
+    expect(page.get_by_text("もしかして")).to_be_visible(timeout=30_000)
+    expect(quick_reply(page, "どれでもない")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "07_did_you_mean.png"), full_page=True)
+    quick_reply(page, "返金について").click()
+    expect(page.get_by_text("お支払い方法を教えてください")).to_be_visible(timeout=30_000)

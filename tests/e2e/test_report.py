@@ -27,7 +27,8 @@ from report.synthetic import fill_store
 from tests.helpers import ROOT, VENV_BIN, Bot, RasaServer, env
 
 TOKEN = "report-test-api-token"
-MISUNDERSTOOD = "うまく理解できませんでした"  # utter_misunderstood
+# The first stage of the two-stage fallback: 「もしかして」, or the menu with no likely topic.
+FIRST_STAGE = ("もしかして", "うまく理解できませんでした")
 GIBBERISH = "asdfghjkl"  # nlu_fallback
 GIBBERISH_2 = "ほげほげ"  # nlu_fallback
 EMPTY = "\u3000"  # an ideographic space: the channel flags it nlu_fallback (channels/guard.py)
@@ -43,7 +44,7 @@ class Sent:
     """What the customers did and saw: the expected figures."""
 
     messages: int = 0
-    misunderstood_replies: int = 0
+    did_you_mean: int = 0
     # The day in Tokyo before and after each conversation's first message (one, but for midnight).
     first_message_days: List[Tuple[dt.date, dt.date]] = field(default_factory=list)
     # (sender, index of the message among its own, text, the intent assumed)
@@ -66,7 +67,8 @@ class Customer:
             self.sent.first_message_days.append((before, tokyo_today()))
         self.sent.messages += 1
         self.count += 1
-        self.sent.misunderstood_replies += sum(MISUNDERSTOOD in r.get("text", "") for r in self.replies)
+        self.sent.did_you_mean += sum(any(words in r.get("text", "") for words in FIRST_STAGE)
+                                      for r in self.replies)
         return self
 
     def type(self, text: str, intent: str) -> "Customer":
@@ -203,9 +205,9 @@ def test_messages_not_understood_as_stored(served, report) -> None:
         f"{4 / sent.messages:.1%}", f"4 of {sent.messages}"]
     assert summary["out-of-scope rate: messages with intent out_of_scope"] == [
         f"{1 / sent.messages:.1%}", f"1 of {sent.messages}"]
-    assert summary["「うまく理解できませんでした」 replies (utter_misunderstood)"] == [
-        str(sent.misunderstood_replies), ""]
-    assert sent.misunderstood_replies >= 1
+    assert sent.did_you_mean >= 1
+    assert summary["did-you-mean rate: 「もしかして」 (or the menu) after a message not understood"] == [
+        f"{sent.did_you_mean / sent.messages:.1%}", f"{sent.did_you_mean} of {sent.messages}"]
     assert page.count("<td>(empty message)</td>") == 1
 
 
@@ -215,8 +217,7 @@ def test_rasa_markers_count_what_the_report_counts(served) -> None:
     endpoints = server.db_path.parent / "endpoints.yml"
     engine = store.connect(store.database_url(endpoints))
     ours = markers.from_figures(figures.compute(store.read_events(engine, progress=False)))
-    assert ours == {"fallback": 4, "out_of_scope": 1, "misunderstood": sent.misunderstood_replies,
-                    "resolved": 2, "unresolved": 2}
+    assert ours == {"fallback": 4, "out_of_scope": 1, "resolved": 2, "unresolved": 2}
     assert markers.from_rasa(endpoints) == ours
 
 

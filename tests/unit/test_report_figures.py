@@ -57,7 +57,10 @@ def test_sessions_topics_and_the_answer_judged() -> None:
     a, b = "customer-a", "customer-b"
     rows: List[Row] = [
         action(a, "action_session_start"),
-        user(a, TOKYO_NOON, "nlu_fallback", "ほげ"), action(a, "utter_misunderstood"),
+        user(a, TOKYO_NOON, "nlu_fallback", "ほげ"), action(a, "action_two_stage_fallback"),
+        Row(a, "active_loop", None, None, "action_two_stage_fallback", None),
+        # The customer's choice, reverted by Rasa and stored again as the clarified request.
+        user(a, TOKYO_NOON + 2, "cancel_penalty"), Row(a, "rewind", None, None, None, None),
         user(a, TOKYO_NOON + 5, "cancel_penalty"), slot(a, "last_answer", "cancel_penalty"),
         user(a, TOKYO_NOON + 9, "contact_support"), slot(a, "feedback", "unresolved"),
         slot(a, "last_answer", "contact_choice"),
@@ -77,7 +80,7 @@ def test_sessions_topics_and_the_answer_judged() -> None:
     assert dict(found.per_topic) == {"cancel_penalty": 1, "contact_support": 1, figures.NO_TOPIC: 1}
     assert (found.resolved, found.unresolved, found.resolution_rate) == (1, 2, 1 / 3)
     assert dict(found.unresolved_after) == {"cancel_penalty": 1, figures.NO_ANSWER: 1}
-    assert (found.fallback_messages, found.misunderstood_replies) == (1, 1)
+    assert (found.fallback_messages, found.did_you_mean) == (1, 1)
     assert dict(found.fallback_texts) == {"ほげ": 1}
     assert (found.out_of_scope_messages, found.out_of_scope_rate) == (1, 1 / 6)
     assert [d for d, _ in found.days()] == [dt.date(2026, 5, 1), dt.date(2026, 5, 2)]
