@@ -50,13 +50,33 @@ def last_request(tracker: Tracker, intents: Collection[Text]) -> Optional[Dict[T
     """The parse of the latest customer message whose intent is one of ``intents``.
 
     A form's questions and the customer's answers come after the request, so the
-    request is not the latest message.
+    request is not the latest message. A request of an earlier session is not one: the
+    tracker's events run on across sessions (role-play 4: a customer back hours later
+    got the earlier session's topic in the hand-off summary).
     """
     for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            return None
         parse = event.get("parse_data") or {}
         if event.get("event") == "user" and (parse.get("intent") or {}).get("name") in intents:
             return parse
     return None
+
+
+def topics_of_request(tracker: Tracker, topic: Text, intent: Text) -> Set[Text]:
+    """The topics named by the latest message of this session that asked about ``topic``
+    (by its intent, or among several topics: 「返品したいです。あと返品を何回もすると
+    ペナルティは？」 is answered after the return's question and its answer)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            break
+        parse = event.get("parse_data") or {}
+        if event.get("event") != "user":
+            continue
+        topics = {e.get("value") for e in parse.get("entities", []) if e.get("entity") == "topic"}
+        if (parse.get("intent") or {}).get("name") == intent or topic in topics:
+            return topics
+    return set()
 
 
 def _topics_of_refund_request(tracker: Tracker) -> Set[Text]:

@@ -18,3 +18,21 @@ def test_words_the_customer_typed_never_reach_the_summary() -> None:
 def test_with_nothing_told_there_is_no_summary() -> None:
     assert render_handoff(None, {}) == []
     assert render_handoff("contact_support", {"seller": "somewhere"}) == []
+
+
+def test_a_request_of_an_earlier_session_is_not_this_conversations_topic() -> None:
+    """Role-play 4: a customer back hours later (a new session, slots reset) asked for the
+    phone and got 「用件：注文のキャンセル」 from the earlier session."""
+    from rasa_sdk import Tracker
+
+    from actions.answers import last_topic_intent
+
+    def said(intent: str) -> dict:
+        return {"event": "user", "text": intent, "parse_data": {"intent": {"name": intent}}}
+
+    events = [said("cancel_order"), {"event": "action", "name": "cancel_form"},
+              {"event": "session_started"}, {"event": "action", "name": "action_listen"},
+              said("contact_support")]
+    tracker = Tracker("s", {}, events[-1]["parse_data"], events, False, None, {}, "action_listen")
+    assert last_topic_intent(tracker) is None
+    assert last_topic_intent(Tracker("s", {}, {}, events[:2], False, None, {}, "")) == "cancel_order"

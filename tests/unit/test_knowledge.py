@@ -81,7 +81,8 @@ def test_every_answer_is_reachable_from_an_action():
             if isinstance(mapping, dict):
                 for value in mapping.values():
                     reachable.update(value if isinstance(value, list) else [value])
-    reachable.update({"cancel_penalty", "cancel_marketplace"})
+    reachable.update({"cancel_penalty", "cancel_marketplace",
+                      answer_actions.ActionAnswerCancelPenalty.about_returns})
     reachable.update({answer_actions.ActionAnswerShippingDelay.answer,
                       answer_actions.ActionAnswerShippingDelay.answer_when_shipped})
     reachable.update({answer_actions.ActionAnswerRefund.common_rule,

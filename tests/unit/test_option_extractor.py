@@ -99,6 +99,18 @@ READ = [
     ("1個だけキャンセルってできますか？", ("followup", "partial")),
     ("5回って頻繁ですか？", ("followup", "how_many_times")),
     ("どっちでもいいです。早い方で", ("followup", "which_is_faster")),
+    # Role-play 4.
+    ("返品には期限があるのでしょうか", ("uncovered_detail", "deadline")),
+    ("おくりかえすときはどこのたくはいびんつかえばいいの", ("uncovered_detail", "carrier")),
+    ("キャンセルしたのにお知らせメールが来なかったらどうすればいいですか", ("uncovered_detail", "no_mail")),
+    ("ドコモの請求書だとどの月に反映されるんでしょうか", ("uncovered_detail", "billing")),
+    ("でんわがかかってくるのはなんぷんくらいまてばいいですか", ("followup", "how_long")),
+    ("キャンセル理由って何を選べばいいですか", ("followup", "reason")),
+    ("まだ発送準備に入ってないみたいです", ("order_status", "not_shipped")),
+    ("Amazonからかかってくる電話って、こっちに通話料かかったりしますか？", ("uncovered_detail", "cost")),
+    ("スマホのアプリでもやり方は同じですか？", ("uncovered_detail", "app")),
+    ("出品者から購入した商品であっても、窓口はAmazonのカスタマーセンターという理解でよろしいでしょうか",
+     ("uncovered_detail", "seller_contact")),
     # An upset customer: the reply opens with an apology (role-play).
     ("いつまで待たせるんだ、ふざけるな", ("mood", "upset")),
     ("何度も問い合わせているのにまだ届かないんですけど", ("mood", "upset")),
@@ -153,6 +165,12 @@ NOT_READ = [
     ("ヤマトから発送されたのに届かない", "uncovered_detail", "drop_off"),
     ("郵便局から発送されたはずです", "uncovered_detail", "drop_off"),
     ("キャンセルを5回もしてしまった", "followup", "partial"),
+    ("Amazonポイントの有効期限を教えて", "uncovered_detail", "deadline"),  # out of scope
+    ("今月に注文した商品が届きません", "uncovered_detail", "billing"),
+    ("キャンセル完了のメールが来ました", "uncovered_detail", "no_mail"),
+    ("まだ発送準備に入ってないみたいです", "order_status", "preparing"),
+    ("なあなあ、最近ちょいちょいキャンセルしてんねんけど、あんましキャンセルしすぎたらアカンの？",
+     "multi_topic", "true"),
 ]
 
 
