@@ -20,8 +20,9 @@ from rasa_sdk.types import DomainDict
 from actions.slot_values import UNKNOWN, cancelled_before_shipping, canonical, canonical_slot
 
 MAX_REASKS = 1  # a question is asked at most twice
-# What a question asked in the middle of a question names (data/nlu/options.yml).
-SIDE_QUESTION_ENTITIES = ("uncovered_detail", "followup")
+# What a message that is not an answer names (data/nlu/options.yml): a question of the
+# customer's own, or the end of the conversation (「…返品やめます」).
+SIDE_QUESTION_ENTITIES = ("uncovered_detail", "followup", "closing")
 COUNTER_SLOT = "unusable_answers"
 FLAG_SLOT = "last_answer_unusable"  # read by the ask actions to apologise first
 

@@ -111,6 +111,11 @@ READ = [
     ("スマホのアプリでもやり方は同じですか？", ("uncovered_detail", "app")),
     ("出品者から購入した商品であっても、窓口はAmazonのカスタマーセンターという理解でよろしいでしょうか",
      ("uncovered_detail", "seller_contact")),
+    ("なるほどね、受け取ってから返品するわ。サンクス", ("closing", "thanks")),
+    ("返品の場合はどうなのかが知りたかったんですが…まあいいです。ありがとうございました", ("closing", "thanks")),
+    ("あ、やっぱりいいです。家族が読むって言うので返品やめます", ("closing", "nevermind")),
+    ("じゃあキャンセルやめとこうかな", ("closing", "nevermind")),
+    ("いや今キャンセルしたいわけちゃうねん", ("closing", "nevermind")),
     # An upset customer: the reply opens with an apology (role-play).
     ("いつまで待たせるんだ、ふざけるな", ("mood", "upset")),
     ("何度も問い合わせているのにまだ届かないんですけど", ("mood", "upset")),
@@ -169,6 +174,9 @@ NOT_READ = [
     ("今月に注文した商品が届きません", "uncovered_detail", "billing"),
     ("キャンセル完了のメールが来ました", "uncovered_detail", "no_mail"),
     ("まだ発送準備に入ってないみたいです", "order_status", "preparing"),
+    ("キャンセルしないとどうなりますか", "closing", "nevermind"),
+    ("ありがとうございます。返金はいつですか？", "closing", "thanks"),
+    ("返品しないといけないんですか", "closing", "nevermind"),
     ("なあなあ、最近ちょいちょいキャンセルしてんねんけど、あんましキャンセルしすぎたらアカンの？",
      "multi_topic", "true"),
 ]

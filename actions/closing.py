@@ -1,0 +1,33 @@
+"""A message that names a topic but ends the conversation or drops the request.
+
+「なるほどね、受け取ってから返品するわ。サンクス」 and 「やっぱりいいです。…返品やめます」
+(role-play 4) are read as return requests and got the seller question. The option
+patterns flag them (entity ``closing``, data/nlu/options.yml); the rules send them here
+(data/rules/closing_a_question.yml): the reply to thanks or to a never mind, and an open
+question is closed, as 「ありがとうございました」 alone closes it.
+"""
+from __future__ import annotations
+
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+RESPONSES = {"thanks": "utter_you_are_welcome", "nevermind": "utter_nevermind"}
+
+
+class ActionCloseConversation(Action):
+    def name(self) -> Text:
+        return "action_close_conversation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        said = [v for v in tracker.get_latest_entity_values("closing") if v in RESPONSES]
+        # A never mind anywhere in the message wins over thanks at its end.
+        dispatcher.utter_message(response=RESPONSES["nevermind" if "nevermind" in said else "thanks"])
+        if tracker.active_loop_name:
+            return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        return []
