@@ -21,7 +21,6 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import action_replies
 from channels.guard import MAX_SENDER_LENGTH, GuardSettings, MessageGuard, valid_sender
 from stores import guarded_redis_lock, guarded_sql
 
@@ -60,7 +59,6 @@ class GuardedRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "GuardedRestInput":
-        action_replies.install()
         return cls(GuardSettings.from_credentials(credentials or {}))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -26,7 +26,6 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from channels import action_replies
 from channels.guard import GuardSettings, MessageGuard, valid_sender
 
 logger = logging.getLogger(__name__)
@@ -42,7 +41,6 @@ class SocketIOChannel(SocketIOInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SocketIOChannel":
-        action_replies.install()
         credentials = dict(credentials or {})
         origins = credentials.pop("cors_allowed_origins", None)
         max_packet_bytes = int(credentials.pop("max_packet_bytes", 1_000_000))

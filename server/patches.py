@@ -46,6 +46,46 @@ def _cached_event_types() -> None:
     events.Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[assignment]
 
 
+def _action_reply_schema_built_once() -> None:
+    """Action-server replies checked against Rasa's schema without re-checking the schema.
+
+    Rasa 3.6's ``RemoteAction._validate_action_result`` calls ``jsonschema.validate()``,
+    which first validates the (constant) schema itself against the Draft 2020-12
+    meta-schema: about 25 ms per call with jsonschema 4.17, several calls per message, and
+    73% of the Rasa server's time in `make bench` when it was found. The validator is built
+    once; replies are checked exactly as before, with Rasa's own error message.
+    (Was installed by the channels, so `rasa test` ran without it; issue #17.)
+    """
+    from jsonschema import ValidationError
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    source = inspect.getsource(RemoteAction._validate_action_result)
+    assert "validate(result, self.action_response_format_spec())" in source, (
+        "rasa.core.actions.action.RemoteAction._validate_action_result changed: review server/patches.py"
+    )
+    spec = RemoteAction.action_response_format_spec()
+    validator_class = validator_for(spec)
+    validator_class.check_schema(spec)
+    validator = validator_class(spec)
+
+    def validate_action_result(_: RemoteAction, result: Dict[str, Any]) -> bool:
+        try:
+            validator.validate(result)
+            return True
+        except ValidationError as e:
+            e.message += (
+                f". Failed to validate Action server response from API, "
+                f"make sure your response from the Action endpoint is valid. "
+                f"For more information about the format visit "
+                f"{DOCS_BASE_URL}/custom-actions"
+            )
+            raise e
+
+    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+
+
 def _in_process_actions() -> None:
     """``action_endpoint: {actions_module: <package>}`` runs the actions in this process.
 
@@ -78,5 +118,6 @@ def install() -> None:
     global _installed
     if not _installed:
         _cached_event_types()
+        _action_reply_schema_built_once()
         _in_process_actions()
         _installed = True

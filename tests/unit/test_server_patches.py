@@ -44,3 +44,41 @@ def test_a_tracker_round_trips_through_the_patched_lookup() -> None:
     stored = [events.ActionExecuted("action_listen"), events.UserUttered("こんにちは"),
               events.SlotSet("seller", "amazon"), events.ActiveLoop("return_form")]
     assert events.deserialise_events([e.as_dict() for e in stored]) == stored
+
+
+# The action-reply check built once accepts and rejects exactly what Rasa's own does.
+GOOD_REPLIES = [
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "seller", "value": None}], "responses": [{"text": "x"}]},
+    {},
+]
+BAD_REPLIES = [
+    {"events": "not a list"},
+    {"responses": [{"text": "x"}], "events": [{"no": "event key"}]},
+]
+
+
+def test_the_action_reply_check_is_the_patched_one() -> None:
+    from rasa.core.actions.action import RemoteAction
+
+    assert RemoteAction._validate_action_result.__module__ == "server.patches"
+
+
+@pytest.mark.parametrize("reply", GOOD_REPLIES)
+def test_valid_action_replies_pass(reply) -> None:
+    from jsonschema import validate
+    from rasa.core.actions.action import RemoteAction
+
+    validate(reply, RemoteAction.action_response_format_spec())  # Rasa's own check agrees
+    assert RemoteAction("a", None)._validate_action_result(reply)
+
+
+@pytest.mark.parametrize("reply", BAD_REPLIES)
+def test_invalid_action_replies_fail_like_rasas_check(reply) -> None:
+    from jsonschema import ValidationError, validate
+    from rasa.core.actions.action import RemoteAction
+
+    with pytest.raises(ValidationError):
+        validate(reply, RemoteAction.action_response_format_spec())
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        RemoteAction("a", None)._validate_action_result(reply)
