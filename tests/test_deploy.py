@@ -1,8 +1,12 @@
 """Deployment files: valid YAML, pinned images, and none of the charts' insecure defaults."""
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
+from typing import Set
 
+import pytest
 import yaml
 
 from tests.helpers import ROOT
@@ -69,6 +73,33 @@ def test_the_rasa_image_holds_every_package_its_channels_and_store_import() -> N
         assert f"COPY --chown=1001:0 {package} /app/{package}" in rasa
     actions = (DEPLOY / "docker" / "actions.Dockerfile").read_text()
     assert "COPY --chown=1001:0 rasa_sdk_plugins /app/rasa_sdk_plugins" in actions
+
+
+def _project_imports(package: Path) -> Set[str]:
+    """The project's own top-level packages that the modules of ``package`` import."""
+    own = {p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file()}
+    found: Set[str] = set()
+    for module in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            found |= {name.split(".")[0] for name in names} & own
+    return found
+
+
+@pytest.mark.parametrize("image", ["rasa.Dockerfile", "actions.Dockerfile"])
+def test_each_image_holds_every_project_package_its_code_imports(image: str) -> None:
+    """Found missing: server/ (the Rasa patches, imported when the model loads) was not
+    in the Rasa image, so the production Rasa server could not load its model."""
+    dockerfile = (DEPLOY / "docker" / image).read_text()
+    copied = {line.split()[2] for line in dockerfile.splitlines() if line.startswith("COPY --chown=1001:0 ")}
+    packages = {c for c in copied if (ROOT / c / "__init__.py").is_file()}
+    needed, todo = set(packages), list(packages)
+    while todo:
+        for package in _project_imports(ROOT / todo.pop()) - needed:
+            needed.add(package)
+            todo.append(package)
+    assert needed <= packages, f"{image} lacks {sorted(needed - packages)}"
 
 
 def test_dockerfiles_pin_their_base_images_and_packages() -> None:

@@ -16,6 +16,8 @@ COPY --chown=1001:0 channels /app/channels
 COPY --chown=1001:0 actions /app/actions
 COPY --chown=1001:0 knowledge /app/knowledge
 COPY --chown=1001:0 stores /app/stores
+# Every patch of Rasa's internals and the in-process actions, imported when the model loads.
+COPY --chown=1001:0 server /app/server
 COPY --chown=1001:0 credentials.yml endpoints.production.yml /app/
 COPY --chown=1001:0 models/bot.tar.gz /app/models/bot.tar.gz
 USER 1001
