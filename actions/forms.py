@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.knowledge import load
 from actions.slot_values import UNKNOWN, cancelled_before_shipping, canonical, canonical_slot
 
 MAX_REASKS = 1  # a question is asked at most twice
@@ -83,12 +84,24 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         last_unsure = max(int(e.get("start") or 0) for e in unsure)
         return not any(int(e.get("start") or 0) > last_unsure for e in options)
 
+    def other_topic_unclear(self, tracker: Tracker) -> bool:
+        """A message the NLU could not place that names another topic than this form's
+        (role-play 4: 「いえ、問い合わせというよりも、返品の仕方を教えていただきたいのです」
+        while chat or phone is asked): Rasa's two-stage fallback offers the likely topics."""
+        message = tracker.latest_message
+        if (message.get("intent") or {}).get("name") != "nlu_fallback":
+            return False
+        own = {name for name, topic in load().topics.items() if topic.action == self.form}
+        named = {e.get("value") for e in message.get("entities", []) if e.get("entity") == "topic"}
+        return bool(named - own)
+
     def asks_back(self, tracker: Tracker, domain: DomainDict) -> bool:
         """A question of the customer's own instead of an answer (「箱を捨ててしまったんですが」
-        while the seller is asked, role-play): it names no option and no 「わからない」."""
+        while the seller is asked, role-play), or another topic: it names no option and no
+        「わからない」."""
         names = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
         return (
-            bool(names & set(SIDE_QUESTION_ENTITIES))
+            (bool(names & set(SIDE_QUESTION_ENTITIES)) or self.other_topic_unclear(tracker))
             and not names & {self.slot, f"{self.slot}_answer", "unsure"}
             and canonical(tracker.get_slot(self.slot), self.slot, domain) is None
             and not self.answered_otherwise(tracker, domain)

@@ -100,3 +100,26 @@ async def test_an_option_after_not_knowing_is_the_answer(domain):
     form = ValidateContactForm()
     result = await form.validate_contact_channel("phone", CollectingDispatcher(), tracker, domain)
     assert result["contact_channel"] == "phone"
+
+
+def test_a_question_of_the_customers_own_is_handed_back(domain):
+    """Role-play 3: 「箱すてちゃったんですけど大丈夫ですか」 while the seller is asked."""
+    form = ValidateReturnForm()
+    side = make_tracker(intent="nlu_fallback", slots={"seller": "箱すてちゃったんですけど大丈夫ですか"},
+                        entities=[{"entity": "uncovered_detail", "value": "packaging"}])
+    assert form.asks_back(side, domain)
+    answered = make_tracker(intent="inform", entities=[
+        {"entity": "uncovered_detail", "value": "packaging"}, {"entity": "seller", "value": "amazon"}])
+    assert not form.asks_back(answered, domain)
+
+
+def test_another_topic_the_nlu_could_not_place_is_handed_back(domain):
+    """Role-play 4: another topic in words the classifier cannot place while chat or phone
+    is asked goes to the two-stage fallback (its likely topics), not the question again."""
+    form = ValidateContactForm()
+    other = make_tracker(intent="nlu_fallback", entities=[{"entity": "topic", "value": "return"}])
+    assert form.asks_back(other, domain)
+    own = make_tracker(intent="nlu_fallback", entities=[{"entity": "topic", "value": "contact"}])
+    assert not form.asks_back(own, domain)
+    placed = make_tracker(intent="inform", entities=[{"entity": "topic", "value": "return"}])
+    assert not form.asks_back(placed, domain)

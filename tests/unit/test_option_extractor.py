@@ -116,6 +116,7 @@ READ = [
      ("closing", "thanks")),
     ("あ、やっぱりいいです。家族が読むって言うので返品やめます", ("closing", "nevermind")),
     ("じゃあキャンセルやめとこうかな", ("closing", "nevermind")),
+    ("ありがとうございます、聞いてみます。", ("closing", "thanks")),
     ("いや今キャンセルしたいわけちゃうねん", ("closing", "nevermind")),
     # An upset customer: the reply opens with an apology (role-play).
     ("いつまで待たせるんだ、ふざけるな", ("mood", "upset")),
