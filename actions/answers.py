@@ -111,7 +111,12 @@ class ActionAnswerShippingDelay(ProcedureAction):
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
         said = {e.get("value") for e in tracker.latest_message.get("entities", [])
                 if e.get("entity") == "order_status"}
-        return [self.answer_when_shipped] if said & set(self.shipped) else [self.answer]
+        shipped = [status for status in self.shipped if status in said]
+        if shipped and "cancel" in set(tracker.get_latest_entity_values("topic")):
+            # Role-play 5: 「配送中ってなってるんだよ。もうキャンセルしてえんだけど」 asks to cancel:
+            # the document's answer for that status (receive it, then return it).
+            return [ActionAnswerCancel.by_status[shipped[0]]]
+        return [self.answer_when_shipped] if shipped else [self.answer]
 
 
 class ActionAnswerCancelPenalty(ProcedureAction):
