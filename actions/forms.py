@@ -99,7 +99,11 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         """A question of the customer's own instead of an answer (「箱を捨ててしまったんですが」
         while the seller is asked, role-play), or another topic: it names no option and no
         「わからない」."""
-        names = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+        entities = tracker.latest_message.get("entities", [])
+        names = {e.get("entity") for e in entities}
+        options = {e.get("value") for e in entities if e.get("entity") in (self.slot, f"{self.slot}_answer")}
+        if "followup" in names and len(options) > 1:
+            return True  # 「チャットと電話ってどっちが早くつながりますか？」 (role-play 5) chooses neither
         return (
             (bool(names & set(SIDE_QUESTION_ENTITIES)) or self.other_topic_unclear(tracker))
             and not names & {self.slot, f"{self.slot}_answer", "unsure"}

@@ -113,6 +113,18 @@ def test_a_question_of_the_customers_own_is_handed_back(domain):
     assert not form.asks_back(answered, domain)
 
 
+def test_a_question_naming_every_option_is_no_answer(domain):
+    """Role-play 5: 「チャットと電話ってどっちが早くつながりますか？」 was taken as the phone."""
+    form = ValidateContactForm()
+    both = make_tracker(intent="followup", entities=[
+        {"entity": "contact_channel", "value": "chat"}, {"entity": "contact_channel", "value": "phone"},
+        {"entity": "followup", "value": "which_is_faster"}])
+    assert form.asks_back(both, domain)
+    one = make_tracker(intent="inform", entities=[
+        {"entity": "contact_channel", "value": "chat"}, {"entity": "followup", "value": "which_is_faster"}])
+    assert not form.asks_back(one, domain)
+
+
 def test_another_topic_the_nlu_could_not_place_is_handed_back(domain):
     """Role-play 4: another topic in words the classifier cannot place while chat or phone
     is asked goes to the two-stage fallback (its likely topics), not the question again."""

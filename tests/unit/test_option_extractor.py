@@ -117,6 +117,7 @@ READ = [
     ("あ、やっぱりいいです。家族が読むって言うので返品やめます", ("closing", "nevermind")),
     ("じゃあキャンセルやめとこうかな", ("closing", "nevermind")),
     ("ありがとうございます、聞いてみます。", ("closing", "thanks")),
+    ("注文履歴を開いてみたら「注文をキャンセル」というのがありました", ("cancel_button", "shown")),
     ("いや今キャンセルしたいわけちゃうねん", ("closing", "nevermind")),
     # An upset customer: the reply opens with an apology (role-play).
     ("いつまで待たせるんだ、ふざけるな", ("mood", "upset")),
@@ -177,6 +178,9 @@ NOT_READ = [
     ("キャンセル完了のメールが来ました", "uncovered_detail", "no_mail"),
     ("まだ発送準備に入ってないみたいです", "order_status", "preparing"),
     ("キャンセルしないとどうなりますか", "closing", "nevermind"),
+    # Role-play 5: the refund asked about, not the payment (both read as gift cards).
+    ("返金ってギフト券になっちゃうんですか？カードに戻してほしいんです", "payment_method", "gift_card"),
+    ("支払いはクレジットカードですよ。ギフト券で払ったわけじゃないです", "payment_method", "gift_card"),
     ("ありがとうございます。返金はいつですか？", "closing", "thanks"),
     ("返品しないといけないんですか", "closing", "nevermind"),
     ("なあなあ、最近ちょいちょいキャンセルしてんねんけど、あんましキャンセルしすぎたらアカンの？",
