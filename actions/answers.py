@@ -256,13 +256,13 @@ class ActionAnswerFollowup(ProcedureAction):
     sets_context = False  # 「何日？」 then 「確認方法は？」 both refer to the same answer
 
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
+        if next(tracker.get_latest_entity_values("uncovered_detail"), None) is not None:
+            return [NOT_COVERED]  # 「キャンセルのメールが来なかったら？」: not when it comes
         followups = load().followups
         found = sorted((e for e in tracker.latest_message.get("entities") or []
                         if e.get("entity") == "followup" and e.get("value") in followups),
                        key=lambda e: int(e.get("start") or 0))
         asking = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
-        if any(True for _ in tracker.get_latest_entity_values("uncovered_detail")):
-            return [NOT_COVERED]  # 「キャンセルのメールが来なかったら？」: not when it comes
         answers = [followups[e["value"]].answer_after(tracker.get_slot(LAST_ANSWER_SLOT), asking)
                    for e in found]
         # The first question the document answers (role-play 4: 「どっちが早いん？待たされる

@@ -5,7 +5,7 @@ trusted when it is one of the values the domain declares.
 """
 from __future__ import annotations
 
-from typing import Any, Collection, Dict, Optional, Set, Text
+from typing import Any, Collection, Dict, Iterator, Optional, Set, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
@@ -46,34 +46,35 @@ def cancelled_before_shipping(tracker: Tracker, domain: DomainDict) -> bool:
             or canonical_slot(tracker, "order_status", domain) in ("not_shipped", "preparing"))
 
 
-def last_request(tracker: Tracker, intents: Collection[Text]) -> Optional[Dict[Text, Any]]:
-    """The parse of the latest customer message whose intent is one of ``intents``.
-
-    A form's questions and the customer's answers come after the request, so the
-    request is not the latest message. A request of an earlier session is not one: the
-    tracker's events run on across sessions (role-play 4: a customer back hours later
-    got the earlier session's topic in the hand-off summary).
-    """
+def _this_sessions_messages(tracker: Tracker) -> Iterator[Dict[Text, Any]]:
+    """The parse of each customer message of this session, latest first: the tracker's
+    events run on across sessions (role-play 4: a customer back hours later got the
+    earlier session's topic in the hand-off summary)."""
     for event in reversed(tracker.events):
         if event.get("event") == "session_started":
-            return None
-        parse = event.get("parse_data") or {}
-        if event.get("event") == "user" and (parse.get("intent") or {}).get("name") in intents:
-            return parse
-    return None
+            return
+        if event.get("event") == "user":
+            yield event.get("parse_data") or {}
+
+
+def _topics_named(parse: Dict[Text, Any]) -> Set[Text]:
+    return {e.get("value") for e in parse.get("entities", []) if e.get("entity") == "topic"}
+
+
+def last_request(tracker: Tracker, intents: Collection[Text]) -> Optional[Dict[Text, Any]]:
+    """The parse of the latest customer message of this session whose intent is one of
+    ``intents``. A form's questions and the customer's answers come after the request,
+    so the request is not the latest message."""
+    return next((parse for parse in _this_sessions_messages(tracker)
+                 if (parse.get("intent") or {}).get("name") in intents), None)
 
 
 def topics_of_request(tracker: Tracker, topic: Text, intent: Text) -> Set[Text]:
     """The topics named by the latest message of this session that asked about ``topic``
     (by its intent, or among several topics: 「返品したいです。あと返品を何回もすると
     ペナルティは？」 is answered after the return's question and its answer)."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "session_started":
-            break
-        parse = event.get("parse_data") or {}
-        if event.get("event") != "user":
-            continue
-        topics = {e.get("value") for e in parse.get("entities", []) if e.get("entity") == "topic"}
+    for parse in _this_sessions_messages(tracker):
+        topics = _topics_named(parse)
         if (parse.get("intent") or {}).get("name") == intent or topic in topics:
             return topics
     return set()
@@ -89,8 +90,7 @@ def _topics_of_refund_request(tracker: Tracker) -> Set[Text]:
     parse = last_request(tracker, ("refund",))
     if parse is None:
         return set()
-    entities = parse.get("entities", [])
-    topics = {e.get("value") for e in entities if e.get("entity") == "topic"}
-    if any(e.get("entity") == "cancel_failed" for e in entities):
+    topics = _topics_named(parse)
+    if any(e.get("entity") == "cancel_failed" for e in parse.get("entities", [])):
         topics = (topics - {"cancel"}) | {"return"}  # not cancelled: the goods go back
     return topics
