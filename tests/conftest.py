@@ -17,8 +17,15 @@ from tests.services import PostgresServer, RedisServer
 SESSION_MARK = "AMAZON_BOT_TEST_SESSION"
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     os.environ[SESSION_MARK] = uuid.uuid4().hex
+    # A run stopped with SIGTERM (a CI timeout, `kill`) tears its fixtures down like Ctrl-C,
+    # so the servers it started stop too: a killed run had left PostgreSQL and Redis behind.
+    signal.signal(signal.SIGTERM, _interrupt)
 
 
 def marked_processes() -> List[Tuple[int, str]]:
