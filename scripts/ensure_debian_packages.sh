@@ -2,6 +2,7 @@
 # Installs the Debian packages a group of tests needs, when they are missing.
 #   browser:  Chromium and a Japanese font (Playwright's own browser download cannot work here)
 #   services: PostgreSQL and Redis servers (the tests start their own on loopback)
+#   nginx:    nginx, which serves the chat page in the Helm deployment (tests/test_deploy.py)
 set -euo pipefail
 case "${1:-}" in
   browser)
@@ -10,7 +11,10 @@ case "${1:-}" in
   services)
     packages="postgresql redis-server"
     present() { ls /usr/lib/postgresql/*/bin/initdb && command -v redis-server; } ;;
-  *) echo "usage: $0 browser|services" >&2; exit 2 ;;
+  nginx)
+    packages="nginx-light"
+    present() { command -v nginx; } ;;
+  *) echo "usage: $0 browser|services|nginx" >&2; exit 2 ;;
 esac
 present >/dev/null 2>&1 && exit 0
 if [ "$(id -u)" -ne 0 ]; then
