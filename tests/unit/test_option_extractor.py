@@ -119,6 +119,17 @@ READ = [
     ("ありがとうございます、聞いてみます。", ("closing", "thanks")),
     ("注文履歴を開いてみたら「注文をキャンセル」というのがありました", ("cancel_button", "shown")),
     ("いや今キャンセルしたいわけちゃうねん", ("closing", "nevermind")),
+    # Role-play 5.
+    ("どれでもない", ("unsure", "unknown")),
+    ("この中にはどれも当てはまらないです", ("unsure", "unknown")),
+    ("二重請求されてる", ("uncovered_detail", "billing")),
+    ("同じ注文で2回引き落とされてました", ("uncovered_detail", "billing")),
+    ("元の箱を使わないとだめ？", ("uncovered_detail", "packaging")),
+    ("箱って必要ですか", ("uncovered_detail", "packaging")),
+    ("24時館やってる？", ("uncovered_detail", "hours")),
+    ("よるの2じでもつながる？", ("uncovered_detail", "hours")),
+    ("返品リクエストって届く前にできる？", ("uncovered_detail", "before_arrival")),
+    ("受け取る前に返品の申し込みだけしておけますか", ("uncovered_detail", "before_arrival")),
     # An upset customer: the reply opens with an apology (role-play).
     ("いつまで待たせるんだ、ふざけるな", ("mood", "upset")),
     ("何度も問い合わせているのにまだ届かないんですけど", ("mood", "upset")),
