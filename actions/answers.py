@@ -15,9 +15,6 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.input_flags import last_reply_undelivered, upset_and_unanswered
-from actions.knowledge import load
-from actions.renderer import is_long, render, render_handoff, render_reminder, with_empathy, with_feedback
 from actions.slot_values import (
     UNKNOWN,
     cancelled_before_shipping,
@@ -26,6 +23,9 @@ from actions.slot_values import (
     topics_of_request,
 )
 from actions.topics import chain
+from common.input_flags import last_reply_undelivered, upset_and_unanswered
+from common.knowledge import load
+from common.renderer import is_long, render, render_handoff, render_reminder, with_empathy, with_feedback
 
 # When the form gave up on the question (or a value was not canonical).
 GAVE_UP: List[Text] = ["contact_choice"]

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import ActionAnswerContact
-from actions.renderer import render_did_you_mean
+from common.renderer import render_did_you_mean
 
 FALLBACK_INTENT = "nlu_fallback"
 

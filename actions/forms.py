@@ -17,8 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.knowledge import load
 from actions.slot_values import UNKNOWN, cancelled_before_shipping, canonical, canonical_slot
+from common.knowledge import load
 
 MAX_REASKS = 1  # a question is asked at most twice
 # What a message that is not an answer names (data/nlu/options.yml): a question of the

@@ -11,7 +11,7 @@
 - When the message asks about several things, the topics after its request are kept
   to be answered in turn (actions/topics.py).
 - When the channel masked a phone number, an e-mail address or a card number in the
-  message (actions/personal_data.py), the bot first says that it does not need them.
+  message (common/personal_data.py), the bot first says that it does not need them.
 """
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.knowledge import load
-from actions.personal_data import placeholders_in
-from actions.renderer import render
 from actions.slot_values import allowed_values, canonical
 from actions.topics import ENDING_INTENTS, PENDING_SLOT, already_taken, pending_after
+from common.knowledge import load
+from common.personal_data import placeholders_in
+from common.renderer import render
 
 PERSONAL_DATA_ANSWER = "personal_data_not_needed"
 ORDER_SLOTS = ("order_status", "cancel_button", "seller", "payment_method")

@@ -15,9 +15,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import FLAG_SLOT
-from actions.input_flags import TOO_LONG, flag_of, upset_and_unanswered
-from actions.knowledge import load
-from actions.renderer import render_question, with_empathy
+from common.input_flags import TOO_LONG, flag_of, upset_and_unanswered
+from common.knowledge import load
+from common.renderer import render_question, with_empathy
 
 
 class AskForSlot(Action, ABC):

@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.knowledge import load
+from common.knowledge import load
 
 PENDING_SLOT = "pending_topics"
 NEXT_TOPIC_ACTION = "action_next_topic"

@@ -2,7 +2,7 @@
 
 Before Rasa sees a message:
 - phone numbers, e-mail addresses and card numbers are masked, so that neither the
-  tracker store nor any log holds them (actions/personal_data.py);
+  tracker store nor any log holds them (common/personal_data.py);
 - an empty message (spaces, the ideographic space, zero-width or control characters
   only) and one longer than ``max_characters`` skip the NLU: the channel hands Rasa
   their parse (``nlu_fallback`` with an ``empty_message`` or ``too_long_message``
@@ -30,10 +30,10 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text, Tu
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from actions.input_flags import EMPTY, LAST_REPLY_UNDELIVERED, TOO_LONG
-from actions.personal_data import mask
-from actions.renderer import render
 from channels.store_guard import save_failed, store_reachable, unavailable_messages
+from common.input_flags import EMPTY, LAST_REPLY_UNDELIVERED, TOO_LONG
+from common.personal_data import mask
+from common.renderer import render
 
 logger = logging.getLogger(__name__)
 

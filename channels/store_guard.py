@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Text
 
-from actions.renderer import render
+from common.renderer import render
 from stores import guarded_sql
 
 logger = logging.getLogger(__name__)

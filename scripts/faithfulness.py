@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import List, Sequence
 
-from actions.knowledge import Entry, load
-from actions.renderer import render, render_question
+from common.knowledge import Entry, load
+from common.renderer import render, render_question
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "faithfulness.md"
 HEADER = """# Faithfulness: every answer and the document sentences it restates

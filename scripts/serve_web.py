@@ -3,7 +3,7 @@
 Why a script and not `python -m http.server`:
 - ``config.js`` is made here: the Rasa URL from the command line, the page's wording from
   ``web/page.yml``, and the offline notice rendered from the knowledge file by the bot's
-  own renderer (``actions/renderer.py``), so nothing the page says about customer
+  own renderer (``common/renderer.py``), so nothing the page says about customer
   service is written twice.
 - http.server speaks HTTP/1.0, compresses nothing, sets no cache validators, lists
   directories (``/node_modules/`` showed 478 packages) and answers HEAD differently from
@@ -63,8 +63,8 @@ class Body:
 def offline_messages(page: dict) -> list:
     """The contact paths shown when the bot cannot be reached, as the bot would word them."""
     sys.path.insert(0, str(ROOT))
-    from actions.knowledge import load
-    from actions.renderer import render, render_text
+    from common.knowledge import load
+    from common.renderer import render, render_text
 
     knowledge = load()
     offline = page["offline"]

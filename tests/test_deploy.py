@@ -399,8 +399,10 @@ def test_page_head_answers_as_get(page: str) -> None:
 
 def test_the_rasa_image_holds_every_package_its_channels_and_store_import() -> None:
     rasa = (DEPLOY / "docker" / "rasa.Dockerfile").read_text()
-    for package in ("channels", "actions", "knowledge", "stores"):
+    for package in ("channels", "common", "knowledge", "stores", "server"):
         assert f"COPY --chown=1001:0 {package} /app/{package}" in rasa
+    # The actions run in the action server's image; the channels import nothing of them.
+    assert "COPY --chown=1001:0 actions /app/actions" not in rasa
     # The model names the project's own pipeline components and policies by module path.
     config = yaml.safe_load((ROOT / "config.yml").read_text())
     own = {c["name"].split(".")[0] for c in config["pipeline"] + config["policies"] if "." in c["name"]}
@@ -421,6 +423,16 @@ def _project_imports(package: Path) -> Set[str]:
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
             found |= {name.split(".")[0] for name in names} & own
     return found
+
+
+def test_each_process_imports_only_its_own_packages_and_common() -> None:
+    """Found in review (issue #17): the channels imported the action server's package, so the
+    Rasa image shipped the actions. What both processes use lives in common/."""
+    rasa_server = {"channels", "stores", "server", "nlu_components", "policies"}
+    for package in rasa_server:
+        assert "actions" not in _project_imports(ROOT / package), package
+    assert _project_imports(ROOT / "actions") <= {"actions", "common"}
+    assert _project_imports(ROOT / "common") <= {"common"}
 
 
 @pytest.mark.parametrize("image", ["rasa.Dockerfile", "actions.Dockerfile"])

@@ -4,6 +4,7 @@ FROM rasa/rasa-sdk:3.6.2
 
 WORKDIR /app
 COPY --chown=1001:0 actions /app/actions
+COPY --chown=1001:0 common /app/common
 COPY --chown=1001:0 knowledge /app/knowledge
 # rasa-sdk's plugin hook: the shared-secret check. The image has no endpoints.yml, so the
 # server refuses to start without ACTION_SERVER_TOKEN.

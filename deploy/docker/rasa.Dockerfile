@@ -12,8 +12,9 @@ RUN python /app/scripts/build_spacy_pipeline.py /app/build/spacy_ja --split-mode
 COPY --chown=1001:0 nlu_components /app/nlu_components
 COPY --chown=1001:0 policies /app/policies
 COPY --chown=1001:0 channels /app/channels
-# The channels render their apologies from the knowledge file and check the tracker store.
-COPY --chown=1001:0 actions /app/actions
+# The channels render their apologies from the knowledge file and mask personal data (common/);
+# the actions run in the action server's image (deploy/docker/actions.Dockerfile).
+COPY --chown=1001:0 common /app/common
 COPY --chown=1001:0 knowledge /app/knowledge
 COPY --chown=1001:0 stores /app/stores
 # Every patch of Rasa's internals and the in-process actions, imported when the model loads.

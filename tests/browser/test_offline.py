@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from actions.renderer import render
+from common.renderer import render
 from tests.browser.chat_page import (
     GREETING,
     PAGE_TEXT,

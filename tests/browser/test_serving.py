@@ -12,7 +12,7 @@ from typing import Dict, Iterator, Optional, Tuple
 
 import pytest
 
-from actions.renderer import render
+from common.renderer import render
 from tests.browser.chat_page import PAGE_TEXT
 from tests.helpers import RESULTS, ROOT, Server, free_port
 

@@ -8,7 +8,7 @@ from typing import Dict, List
 import pytest
 import yaml
 
-from actions.knowledge import load
+from common.knowledge import load
 from tests.helpers import Bot
 
 CONVERSATIONS: Dict[str, List[dict]] = yaml.safe_load(

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
-from actions.knowledge import load
+from common.knowledge import load
 from tests.helpers import ROOT, Bot, RasaServer
 
 NOT_NEEDED = "このチャットでは、電話番号・メールアドレス・カード番号は必要ありません"

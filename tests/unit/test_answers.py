@@ -14,8 +14,8 @@ from actions.answers import (
     ActionAnswerReturn,
     ActionAnswerShippingDelay,
 )
-from actions.knowledge import load
-from actions.renderer import render, with_feedback
+from common.knowledge import load
+from common.renderer import render, with_feedback
 from tests.unit.conftest import make_tracker
 
 pytestmark = pytest.mark.anyio

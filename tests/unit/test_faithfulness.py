@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswerCancel, ActionAnswerRefund
 from actions.forms import ValidateRefundForm
-from actions.knowledge import load
-from actions.renderer import render, render_question
+from common.knowledge import load
+from common.renderer import render, render_question
 from tests.unit.conftest import make_tracker
 
 pytestmark = pytest.mark.anyio

@@ -1,7 +1,7 @@
 """The operator's summary after the contact procedure (issue #18): knowledge words only."""
 from __future__ import annotations
 
-from actions.renderer import render_handoff
+from common.renderer import render_handoff
 
 
 def test_the_summary_names_the_topic_and_each_option_told_in_the_knowledge_files_words() -> None:

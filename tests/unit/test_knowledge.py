@@ -10,11 +10,11 @@ import pytest
 import yaml
 
 from actions import answers as answer_actions
-from actions.knowledge import KNOWLEDGE_FILE, KnowledgeError, load, parse
 from actions.message_checks import PERSONAL_DATA_ANSWER
-from actions.renderer import render_text
 from channels.guard import NO_REPLY_ANSWER
 from channels.store_guard import UNAVAILABLE_ANSWER
+from common.knowledge import KNOWLEDGE_FILE, KnowledgeError, load, parse
+from common.renderer import render_text
 from scripts import faithfulness
 from tests.helpers import ROOT, SEED
 

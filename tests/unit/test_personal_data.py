@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.personal_data import mask, placeholders_in
+from common.personal_data import mask, placeholders_in
 
 MASKED = [
     ("電話は090-1234-5678です", "電話は［電話番号］です", {"phone"}),
@@ -80,7 +80,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_megabyte_of_any_shape_is_masked_in_linear_time(shape):
     """In a child process, so that a regression is killed at the bound, not left running."""
     program = (
-        "import sys; from actions.personal_data import mask; "
+        "import sys; from common.personal_data import mask; "
         "from tests.unit.test_personal_data import HOSTILE; print(len(mask(HOSTILE[sys.argv[1]]).text))"
     )
     try:

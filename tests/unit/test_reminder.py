@@ -6,8 +6,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswerCancel, ActionAnswerFollowup, ActionShowAnswer
-from actions.knowledge import load
-from actions.renderer import render, with_feedback
+from common.knowledge import load
+from common.renderer import render, with_feedback
 from tests.unit.conftest import make_tracker
 
 pytestmark = pytest.mark.anyio

@@ -6,9 +6,9 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswerReturn
-from actions.knowledge import load
 from actions.message_checks import ValidateSlotMappings
 from actions.topics import ActionNextTopic, pending_after
+from common.knowledge import load
 from tests.unit.conftest import make_tracker
 
 pytestmark = pytest.mark.anyio
