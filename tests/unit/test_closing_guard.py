@@ -1,0 +1,59 @@
+"""A correction, a question or a request is not the end of the talk (role-play 6)."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+import pytest
+import yaml
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu_components.closing_guard import ClosingGuard
+from tests.helpers import ROOT
+
+
+@pytest.fixture(scope="module")
+def guard() -> ClosingGuard:
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    config = next(c for c in pipeline if c["name"].endswith("ClosingGuard"))
+    settings = {**ClosingGuard.get_default_config(), **{k: v for k, v in config.items() if k != "name"}}
+    return ClosingGuard(settings)
+
+
+def read(guard: ClosingGuard, text: str, ranking: List[str], entities: Optional[List[str]] = None) -> str:
+    message = Message(data={
+        "text": text,
+        "intent": {"name": ranking[0], "confidence": 0.9},
+        "intent_ranking": [{"name": name, "confidence": 0.9 - i / 10} for i, name in enumerate(ranking)],
+        "entities": [{"entity": e, "value": "x"} for e in entities or []],
+    })
+    return guard.process([message])[0].get("intent")["name"]
+
+
+@pytest.mark.parametrize("intent", ["nevermind", "deny", "thanks"])
+def test_a_correction_naming_a_status_is_an_answer(guard: ClosingGuard, intent: str) -> None:
+    assert read(guard, "あ、ちゃうわ、よう見たら出荷準備中やったわ。これでもいけるん？",
+                [intent, "contact_support", "inform"], ["order_status"]) == "inform"
+
+
+@pytest.mark.parametrize("text", [
+    "お忙しいところ恐れ入ります。靴の返品の仕方を教えていただけますか",
+    "いや承知しましたやなくて。キャンセルできるんか聞いとんねん",
+    "ありがとうございます。返金はいつですか？",
+])
+def test_a_question_or_request_is_no_closing(guard: ClosingGuard, text: str) -> None:
+    assert read(guard, text, ["thanks", "nlu_fallback", "return_item"]) == "return_item"
+
+
+@pytest.mark.parametrize("text, entities", [
+    ("ありがとうございました", []),
+    ("やっぱりいいです", []),
+    ("ありがとう、チャットで聞いてみます？", ["closing"]),  # the closing patterns have the last word
+])
+def test_a_closing_stays_a_closing(guard: ClosingGuard, text: str, entities: List[str]) -> None:
+    assert read(guard, text, ["thanks", "return_item"], entities) == "thanks"
+
+
+def test_other_intents_and_the_fallback_are_left_alone(guard: ClosingGuard) -> None:
+    assert read(guard, "返品したいんですか？", ["return_item", "thanks"]) == "return_item"
+    assert read(guard, "いいえ、違います？", ["deny", "return_item"]) == "deny"  # a no, asked
+    assert read(guard, "なにこれ？", ["nlu_fallback", "thanks"]) == "nlu_fallback"
