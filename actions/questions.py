@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import FLAG_SLOT
-from common.input_flags import TOO_LONG, flag_of, upset_and_unanswered
+from common.input_flags import EXPLAINED_IN_A_FORM, RESPONSES, flag_of, upset_and_unanswered
 from common.knowledge import load
 from common.renderer import render_question, with_empathy
 
@@ -45,8 +45,9 @@ class AskForSlot(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         retry = bool(tracker.get_slot(FLAG_SLOT))
-        if flag_of(tracker.latest_message) == TOO_LONG:
-            dispatcher.utter_message(response="utter_too_long_message")
+        flag = flag_of(tracker.latest_message)
+        if flag in EXPLAINED_IN_A_FORM:
+            dispatcher.utter_message(response=RESPONSES[flag])
             retry = False
         messages = render_question(self.slot, after_unusable_answer=retry,
                                    asked_before=self.asked_in_this_form(tracker))

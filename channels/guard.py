@@ -8,6 +8,8 @@ Before Rasa sees a message:
   their parse (``nlu_fallback`` with an ``empty_message`` or ``too_long_message``
   entity) and the rules answer with a prompt or a request to shorten it. The text is
   still stored: nothing the customer said is lost;
+- a sentence with no kana or kanji (``not_japanese_message``) gets the notice that the
+  chat answers in Japanese;
 - the tracker store is pinged (off the event loop, bounded); when it is down the customer
   gets the apology with the customer-service contact instead of an answer.
 
@@ -24,14 +26,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text, Tuple
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 
 from channels.store_guard import save_failed, store_reachable, unavailable_messages
-from common.input_flags import EMPTY, LAST_REPLY_UNDELIVERED, TOO_LONG
+from common.input_flags import EMPTY, LAST_REPLY_UNDELIVERED, NOT_JAPANESE, TOO_LONG
 from common.personal_data import mask
 from common.renderer import render
 
@@ -41,6 +45,7 @@ NO_REPLY_ANSWER = "reply_unavailable"
 # Characters that carry nothing to read: spaces (incl. U+3000), line breaks, control
 # and format characters (zero-width space, BOM, direction marks), lone surrogates.
 _BLANK_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Cs"}
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,20 @@ def valid_sender(sender: Any) -> bool:
 
 def is_blank(text: Text) -> bool:
     return all(c.isspace() or unicodedata.category(c) in _BLANK_CATEGORIES for c in text)
+
+
+def not_japanese(text: Text) -> bool:
+    """A sentence in another language (role-play 6: 「Hi, can I talk to a human?」 got
+    「別の言い方で」): several Latin words and no kana or kanji. 「hi」「Hello!」 stay greetings,
+    and a button's payload (``/intent{...}``, Rasa's intent prefix) is no sentence."""
+    if text.lstrip().startswith(INTENT_MESSAGE_PREFIX) or any(_is_japanese(c) for c in text):
+        return False
+    return len(_LATIN_WORD.findall(text)) >= 3
+
+
+def _is_japanese(c: Text) -> bool:
+    return ("\u3040" <= c <= "\u30ff" or "\u3400" <= c <= "\u9fff" or "\uff66" <= c <= "\uff9f"
+            or "\uf900" <= c <= "\ufaff")
 
 
 def flagged_parse(text: Text, entity: Text) -> Dict[Text, Any]:
@@ -147,6 +166,8 @@ class MessageGuard:
             text = mask(text).text
             if is_blank(text):
                 parse_data = flagged_parse(text, EMPTY)
+            elif not_japanese(text):
+                parse_data = flagged_parse(text, NOT_JAPANESE)
         metadata = message.metadata
         if message.sender_id in self._undelivered:
             self._undelivered.discard(message.sender_id)

@@ -12,7 +12,11 @@ from typing import Any, Dict, Optional, Text
 
 EMPTY = "empty_message"
 TOO_LONG = "too_long_message"
-RESPONSES = {EMPTY: "utter_empty_message", TOO_LONG: "utter_too_long_message"}
+NOT_JAPANESE = "not_japanese_message"
+RESPONSES = {EMPTY: "utter_empty_message", TOO_LONG: "utter_too_long_message",
+             NOT_JAPANESE: "utter_not_japanese_message"}
+# Said before the question again when a form's question gets such a message.
+EXPLAINED_IN_A_FORM = (TOO_LONG, NOT_JAPANESE)
 LAST_REPLY_UNDELIVERED = "last_reply_undelivered"
 
 

@@ -11,6 +11,7 @@ from tests.helpers import Bot, socket_turn
 
 EMPTY_PROMPT = "メッセージが空のようです"
 TOO_LONG = "メッセージが長すぎるため"
+NOT_JAPANESE = "日本語でのご案内のみ"
 
 NASTY = {
     "empty": "",
@@ -31,10 +32,12 @@ NASTY = {
     "sql injection": "'; DROP TABLE events; -- \" OR 1=1 --",
     "intent payload with unknown intent": "/no_such_intent{\"seller\": \"x\"}",
     "broken intent payload": "/cancel_order{\"order_status\": ",
+    "an English sentence": "Hi, can I talk to a human? My package never arrived.",
 }
 EXPECTED = {"empty": EMPTY_PROMPT, "whitespace": EMPTY_PROMPT, "ideographic space": EMPTY_PROMPT,
             "zero-width only": EMPTY_PROMPT, "20k characters": TOO_LONG, "40k ascii": TOO_LONG,
-            "a megabyte of letters and digits": TOO_LONG, "a million Japanese characters": TOO_LONG}
+            "a megabyte of letters and digits": TOO_LONG, "a million Japanese characters": TOO_LONG,
+            "an English sentence": NOT_JAPANESE}
 
 
 @pytest.mark.parametrize("name", list(NASTY))
@@ -82,6 +85,14 @@ def test_a_too_long_answer_to_a_question_asks_for_a_shorter_one(bot: Bot, sender
     bot.say(sender, "注文をキャンセルしたい")
     reply = bot.say(sender, "出荷準備前" * 500)
     assert TOO_LONG in reply and "ステータス" in reply
+    assert "「注文をキャンセル」" in bot.say(sender, "出荷準備前です")
+
+
+def test_english_while_a_question_is_asked_gets_the_notice_and_the_question(bot: Bot, sender: str) -> None:
+    """Role-play 6: 「Hi, can I talk to a human?」 got 「別の言い方で入力していただけますか」 only."""
+    bot.say(sender, "注文をキャンセルしたい")
+    reply = bot.say(sender, "I don't know the status of my order")
+    assert NOT_JAPANESE in reply and "ステータス" in reply
     assert "「注文をキャンセル」" in bot.say(sender, "出荷準備前です")
 
 
