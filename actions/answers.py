@@ -58,7 +58,8 @@ class ProcedureAction(Action, ABC):
         """The answer a follow-up (「何日くらい？」) refers to; what is appended is a note."""
         return parts[0]
 
-    # Whether a long answer shown before in the conversation becomes a short reminder.
+    # Whether a long answer shown before in the conversation, or the answer just given,
+    # becomes a short reminder.
     reminds: ClassVar[bool] = True
 
     def before_answer(self, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
@@ -76,8 +77,12 @@ class ProcedureAction(Action, ABC):
         missed = last_reply_undelivered(tracker.latest_message)  # the customer never saw it
         messages = list(self.before_answer(tracker, domain))
         again = False
+        last = tracker.get_slot(LAST_ANSWER_SLOT)
         for answer_id in parts:
-            again = self.reminds and not missed and answer_id in shown and is_long(answer_id)
+            # A short answer too, when it would follow itself (role-play 6: the same paragraph
+            # four times to 「しらべられないの？」「おなじこといわないでよ」).
+            repeated = answer_id in shown and (is_long(answer_id) or answer_id == last)
+            again = self.reminds and not missed and repeated
             messages += render_reminder(answer_id) if again else render(answer_id)
         following = chain(tracker)
         # After an answer given, after the last topic only, and not while a question of
@@ -258,6 +263,9 @@ class ActionAnswerFollowup(ProcedureAction):
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
         if next(tracker.get_latest_entity_values("uncovered_detail"), None) is not None:
             return [NOT_COVERED]  # 「キャンセルのメールが来なかったら？」: not when it comes
+        switched = self.another_payment_method(tracker)
+        if switched:
+            return switched
         followups = load().followups
         found = sorted((e for e in tracker.latest_message.get("entities") or []
                         if e.get("entity") == "followup" and e.get("value") in followups),
@@ -268,6 +276,17 @@ class ActionAnswerFollowup(ProcedureAction):
         # The first question the document answers (role-play 4: 「どっちが早いん？待たされる
         # のだるい」 is about the faster channel, not a wait the document gives no figure for).
         return [next((a for a in answers if a != NOT_COVERED), NOT_COVERED)]
+
+
+    @staticmethod
+    def another_payment_method(tracker: Tracker) -> List[Text]:
+        """「クレジットカードの場合は何日くらい？」 right after the refund for another method
+        (role-play 6): that method's refund, not a follow-up of the last one."""
+        by_method = ActionAnswerRefund.by_method
+        if tracker.get_slot(LAST_ANSWER_SLOT) not in {a for answers in by_method.values() for a in answers}:
+            return []
+        said = [v for v in tracker.get_latest_entity_values("payment_method") if v in by_method]
+        return by_method[said[-1]] if said else []
 
 
 class ActionShowAnswer(ProcedureAction):

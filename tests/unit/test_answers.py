@@ -184,3 +184,15 @@ async def test_a_shipped_order_that_does_not_arrive_gets_the_honest_answer(domai
     await ActionAnswerShippingDelay().run(dispatcher, tracker, domain)
     assert texts(dispatcher.messages) == rendered("not_covered")
     assert "未発送であれば" not in texts(dispatcher.messages)
+
+
+async def test_a_follow_up_naming_another_payment_method_gets_that_methods_refund(domain):
+    """Role-play 6: 「ちなみにクレジットカードの場合は何日くらいかかるんですか？」 after the gift-card
+    refund (not in the guide) got 「資料に記載がない」, though the guide gives the card's days."""
+    tracker = make_tracker(intent="followup", slots={"last_answer": "refund_not_covered",
+                                                     "payment_method": "credit_card"},
+                           entities=[{"entity": "followup", "value": "how_long", "start": 20},
+                                     {"entity": "payment_method", "value": "credit_card", "start": 5}])
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFollowup().run(dispatcher, tracker, domain)
+    assert texts(dispatcher.messages) == rendered("refund_credit_card")

@@ -5,7 +5,12 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import ActionAnswerCancel, ActionAnswerFollowup, ActionShowAnswer
+from actions.answers import (
+    ActionAnswerCancel,
+    ActionAnswerFollowup,
+    ActionAnswerShippingDelay,
+    ActionShowAnswer,
+)
 from common.knowledge import load
 from common.renderer import render, with_feedback
 from tests.unit.conftest import make_tracker
@@ -47,6 +52,17 @@ async def test_a_short_answer_is_simply_given_again(domain):
     dispatcher = CollectingDispatcher()
     await ActionAnswerFollowup().run(dispatcher, tracker, domain)
     assert view(dispatcher.messages) == view(sent("refund_timing"))
+
+
+async def test_a_short_answer_asked_for_again_at_once_is_a_reminder(domain):
+    """Role-play 6: 「そっちでしらべられないの？」 and 「おなじこといわないでよ」 each got the same
+    not-shipped paragraph again, four times in one conversation."""
+    again, _ = await answer(ActionAnswerShippingDelay(), domain, last_answer="shipping_delay",
+                            shown_answers=["shipping_delay"])
+    assert [m["text"] for m in again] == [load().reminder.text]
+    later, _ = await answer(ActionAnswerShippingDelay(), domain, last_answer="refund_timing",
+                            shown_answers=["shipping_delay"])
+    assert view(later) == view(sent("shipping_delay"))
 
 
 async def test_the_button_shows_the_answer_in_full(domain):
