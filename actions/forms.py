@@ -102,6 +102,8 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         entities = tracker.latest_message.get("entities", [])
         names = {e.get("entity") for e in entities}
         options = {e.get("value") for e in entities if e.get("entity") in (self.slot, f"{self.slot}_answer")}
+        if any(e.get("entity") == "uncovered_detail" and e.get("value") == "term" for e in entities):
+            return True  # 「まーけっとぷれいすってなんですか？」 asks what an option is (role-play 6)
         if "followup" in names and len(options) > 1:
             return True  # 「チャットと電話ってどっちが早くつながりますか？」 (role-play 5) chooses neither
         return (

@@ -130,6 +130,20 @@ READ = [
     ("よるの2じでもつながる？", ("uncovered_detail", "hours")),
     ("返品リクエストって届く前にできる？", ("uncovered_detail", "before_arrival")),
     ("受け取る前に返品の申し込みだけしておけますか", ("uncovered_detail", "before_arrival")),
+    # Role-play 6.
+    ("その配送状況ページっていうのがどこにあるのか分からないんです", ("uncovered_detail", "status_page")),
+    ("先ほどの配送状況ページというのは、どうやって見ればよいのでしょうか",
+     ("uncovered_detail", "status_page")),
+    ("ちゅうもんばんごう 250-1234567-7654321 なんだけど、そっちでしらべられないの？",
+     ("uncovered_detail", "done_for_customer")),
+    ("注文番号をお伝えしましたので、調べていただけませんか。", ("uncovered_detail", "done_for_customer")),
+    ("注文番号は250-1234567-8901234です。この荷物はいつ届きますでしょうか。",
+     ("uncovered_detail", "arrival_date")),
+    ("まーけっとぷれいすってなんですか？", ("uncovered_detail", "term")),
+    ("マーケットプレイスってどうやって見分けるんですか", ("uncovered_detail", "term")),
+    ("わかりました、どうも", ("closing", "thanks")),
+    ("やっぱりいいや、届くの待つわ。ども", ("closing", "thanks")),
+    ("こんびにではらいました", ("payment_method", "other")),
     # An upset customer: the reply opens with an apology (role-play).
     ("いつまで待たせるんだ、ふざけるな", ("mood", "upset")),
     ("何度も問い合わせているのにまだ届かないんですけど", ("mood", "upset")),
@@ -196,6 +210,12 @@ NOT_READ = [
     ("返品しないといけないんですか", "closing", "nevermind"),
     ("なあなあ、最近ちょいちょいキャンセルしてんねんけど、あんましキャンセルしすぎたらアカンの？",
      "multi_topic", "true"),
+    # Role-play 6: a drop-off question names no payment; a cancel already done is no question.
+    ("送り返すのってどうやるんですか？コンビニから出せます？", "payment_method", "other"),
+    ("先日注文をキャンセルいたしましたが、返金はいつ頃になりますでしょうか。", "multi_topic", "true"),
+    ("昨日キャンセルしたやつの返金っていつ来るん？", "multi_topic", "true"),
+    ("返金はいつ届きますか", "uncovered_detail", "arrival_date"),
+    ("ペナルティってなに？キャンセルしすぎるとなんかあるの？w", "uncovered_detail", "term"),
 ]
 
 
