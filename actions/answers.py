@@ -58,8 +58,8 @@ class ProcedureAction(Action, ABC):
         """The answer a follow-up (「何日くらい？」) refers to; what is appended is a note."""
         return parts[0]
 
-    # Whether a long answer shown before in the conversation, or the answer just given,
-    # becomes a short reminder.
+    # Whether a long answer shown before in the conversation becomes a short reminder, and a
+    # short one asked for again at once the honest "not in the guide".
     reminds: ClassVar[bool] = True
 
     def before_answer(self, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
@@ -75,14 +75,16 @@ class ProcedureAction(Action, ABC):
         parts = self.parts(tracker, domain)
         shown: List[Text] = list(tracker.get_slot(SHOWN_SLOT) or [])
         missed = last_reply_undelivered(tracker.latest_message)  # the customer never saw it
+        main = self.main_answer(parts)
+        if self.reminds and not missed and main == tracker.get_slot(LAST_ANSWER_SLOT) and not is_long(main):
+            # Asked again at once, the short answer just given did not answer what they ask
+            # (role-play 6: the same paragraph four times to 「しらべられないの？」; role-play 7: a
+            # reminder to 「携帯料金から差し引かれる感じ？」): the guide has nothing more.
+            parts = [NOT_COVERED]
         messages = list(self.before_answer(tracker, domain))
         again = False
-        last = tracker.get_slot(LAST_ANSWER_SLOT)
         for answer_id in parts:
-            # A short answer too, when it would follow itself (role-play 6: the same paragraph
-            # four times to 「しらべられないの？」「おなじこといわないでよ」).
-            repeated = answer_id in shown and (is_long(answer_id) or answer_id == last)
-            again = self.reminds and not missed and repeated
+            again = self.reminds and not missed and answer_id in shown and is_long(answer_id)
             messages += render_reminder(answer_id) if again else render(answer_id)
         following = chain(tracker)
         # After an answer given, after the last topic only, and not while a question of
