@@ -104,7 +104,7 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         options = {e.get("value") for e in entities if e.get("entity") in (self.slot, f"{self.slot}_answer")}
         if any(e.get("entity") == "uncovered_detail" and e.get("value") == "term" for e in entities):
             return True  # 「まーけっとぷれいすってなんですか？」 asks what an option is (role-play 6)
-        if "followup" in names and len(options) > 1:
+        if "followup" in names and len(options) > 1 and "correction" not in names:
             return True  # 「チャットと電話ってどっちが早くつながりますか？」 (role-play 5) chooses neither
         return (
             (bool(names & set(SIDE_QUESTION_ENTITIES)) or self.other_topic_unclear(tracker))

@@ -41,8 +41,9 @@ class ClosingGuard(GraphComponent, IntentClassifier):
         return {
             # Read as the end of the talk; a question is none of them.
             "closing_intents": ["thanks", "goodbye", "nevermind"],
-            # Read as the end of the talk or a plain no; a message naming an option is an answer.
-            "answered_intents": ["thanks", "goodbye", "nevermind", "deny"],
+            # Read as the end of the talk, a plain no or 「ボットなの？」; a message naming an option
+            # is an answer (「え、わかんないの？ドコモ払いにしてたんだけど」, role-play 6).
+            "answered_intents": ["thanks", "goodbye", "nevermind", "deny", "bot_challenge"],
             "answer_intent": "inform",
             # Entities that name an option; set in config.yml.
             "content_entities": [],

@@ -29,7 +29,7 @@ def read(guard: ClosingGuard, text: str, ranking: List[str], entities: Optional[
     return guard.process([message])[0].get("intent")["name"]
 
 
-@pytest.mark.parametrize("intent", ["nevermind", "deny", "thanks"])
+@pytest.mark.parametrize("intent", ["nevermind", "deny", "thanks", "bot_challenge"])
 def test_a_correction_naming_a_status_is_an_answer(guard: ClosingGuard, intent: str) -> None:
     assert read(guard, "あ、ちゃうわ、よう見たら出荷準備中やったわ。これでもいけるん？",
                 [intent, "contact_support", "inform"], ["order_status"]) == "inform"

@@ -135,3 +135,14 @@ def test_another_topic_the_nlu_could_not_place_is_handed_back(domain):
     assert not form.asks_back(own, domain)
     placed = make_tracker(intent="inform", entities=[{"entity": "topic", "value": "return"}])
     assert not form.asks_back(placed, domain)
+
+
+def test_a_corrected_option_with_a_question_is_an_answer(domain):
+    """Role-play 7: 「ギフトカードじゃなくてドコモの携帯払いでした。それなら何日くらいですか？」 was
+    taken as naming neither method; the question was asked again and then not understood."""
+    form = ValidateRefundForm()
+    corrected = make_tracker(intent="inform", entities=[
+        {"entity": "payment_method", "value": "gift_card"}, {"entity": "correction", "value": "true"},
+        {"entity": "payment_method", "value": "carrier_billing"},
+        {"entity": "followup", "value": "how_long"}])
+    assert not form.asks_back(corrected, domain)

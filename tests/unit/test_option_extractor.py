@@ -144,6 +144,17 @@ READ = [
     ("わかりました、どうも", ("closing", "thanks")),
     ("やっぱりいいや、届くの待つわ。ども", ("closing", "thanks")),
     ("こんびにではらいました", ("payment_method", "other")),
+    ("なるほど、向こうからかけてくるんですね。夜中でもかけてくれるんですか？", ("uncovered_detail", "hours")),
+    ("返品はもう済んでます。先月返したのにまだ戻ってこないんですよ", ("uncovered_detail", "refund_late")),
+    ("1〜3日ってとっくに過ぎてるんですけど", ("uncovered_detail", "refund_late")),
+    ("おけ、かいけつ", ("closing", "thanks")),
+    # Role-play 7.
+    ("あ、ごめんなさい、間違えました。ギフトカードじゃなくてドコモの携帯払いでした。",
+     ("correction", "true")),
+    ("わかりました でんわしてみます", ("closing", "thanks")),
+    ("じゃあチャットで聞いてみます", ("closing", "thanks")),
+    ("ちょっと！！キャンセルしたのに商品届いたんだけど！？どういうこと！？", ("mood", "upset")),
+    ("謝罪もなし？こっちはキャンセルしたんだよ", ("mood", "upset")),
     # An upset customer: the reply opens with an apology (role-play).
     ("いつまで待たせるんだ、ふざけるな", ("mood", "upset")),
     ("何度も問い合わせているのにまだ届かないんですけど", ("mood", "upset")),
@@ -215,6 +226,8 @@ NOT_READ = [
     ("先日注文をキャンセルいたしましたが、返金はいつ頃になりますでしょうか。", "multi_topic", "true"),
     ("昨日キャンセルしたやつの返金っていつ来るん？", "multi_topic", "true"),
     ("返金はいつ届きますか", "uncovered_detail", "arrival_date"),
+    ("交換が無理なら返品でもいいです。Amazonが売ってるやつです。", "uncovered_detail", "exchange"),
+    ("返品したのにお金がまだ戻ってこないんですけど", "uncovered_detail", "refund_late"),  # the refund answer
     ("ペナルティってなに？キャンセルしすぎるとなんかあるの？w", "uncovered_detail", "term"),
 ]
 
