@@ -35,7 +35,7 @@ import yaml
 
 from actions.knowledge import load
 from actions.renderer import render
-from bench.understanding import heldout_metrics
+from devtools.nlu_metrics import heldout_metrics
 from tests.helpers import RESULTS, Bot, RasaServer, run_rasa
 
 HERE = Path(__file__).parent

@@ -13,8 +13,7 @@ import time
 import pexpect
 import pytest
 
-from tests.e2e.test_http_api import group_alive
-from tests.e2e.test_run_script import STOP_BOUND_SECONDS
+from tests.e2e.test_run_script import STOP_BOUND_SECONDS, group_alive
 from tests.helpers import ROOT, env, free_port
 
 
