@@ -59,17 +59,23 @@ class Server:
     ``log_path`` receives its output (truncated at the first start, appended to on a
     restart, so a restart's log follows the first one); None leaves it on our own output,
     as `make run` shows it. ``ports`` are those it must have freed once stopped.
+
+    ``own_group=False`` is for the servers of `make run`: they stay in its group, so a
+    terminal's hang-up reaches them even if `make run` is killed first, and they ignore
+    SIGINT, as a shell's background jobs do, so that Ctrl-C reaches only `make run`,
+    which stops them in order.
     """
 
     def __init__(self, name: str, args: Sequence[str], log_path: Optional[Path],
                  extra_env: Optional[Mapping[str, str]] = None, cwd: Path = ROOT,
-                 ports: Sequence[int] = ()) -> None:
+                 ports: Sequence[int] = (), own_group: bool = True) -> None:
         self.name = name
         self.args = list(args)
         self.log_path = log_path
         self.extra_env = dict(extra_env or {})
         self.cwd = cwd
         self.ports = list(ports)
+        self.own_group = own_group
         self.process: Optional[subprocess.Popen] = None
         self.started_at = 0.0  # time.perf_counter() just before the last start
         self._starts = 0
@@ -82,9 +88,10 @@ class Server:
         self._starts += 1
         self.started_at = time.perf_counter()
         try:
-            self.process = subprocess.Popen(self.args, cwd=self.cwd, env=child_env(**self.extra_env),
-                                            stdout=log, stderr=subprocess.STDOUT if log else None,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                self.args, cwd=self.cwd, env=child_env(**self.extra_env), stdout=log,
+                stderr=subprocess.STDOUT if log else None, start_new_session=self.own_group,
+                preexec_fn=None if self.own_group else _ignore_interrupt)
         finally:
             if log is not None:
                 log.close()  # the child holds its own descriptor
@@ -170,7 +177,7 @@ class Server:
         return result
 
     def _members(self) -> List[psutil.Process]:
-        """The process, its descendants and its group, alive now."""
+        """The process, its descendants and (when it leads one) its group, alive now."""
         found: Dict[int, psutil.Process] = {}
         try:
             root = psutil.Process(self.process.pid)
@@ -178,9 +185,10 @@ class Server:
                 found[process.pid] = process
         except psutil.NoSuchProcess:
             pass
-        for process in psutil.process_iter():
-            if process.pid not in found and _group_of(process.pid) == self.process.pid:
-                found[process.pid] = process
+        if self.own_group:
+            for process in psutil.process_iter():
+                if process.pid not in found and _group_of(process.pid) == self.process.pid:
+                    found[process.pid] = process
         return list(found.values())
 
     def _wait_gone(self, members: List[psutil.Process], timeout: float) -> List[psutil.Process]:
@@ -195,6 +203,10 @@ class Server:
             if not members or time.monotonic() > deadline:
                 return members
             time.sleep(0.1)
+
+
+def _ignore_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _group_of(pid: int) -> int:
