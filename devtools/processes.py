@@ -77,6 +77,8 @@ class Server:
         self.ports = list(ports)
         self.own_group = own_group
         self.process: Optional[subprocess.Popen] = None
+        # The same process as psutil sees it: it tells ours from a later one with its pid.
+        self._root: Optional[psutil.Process] = None
         self.started_at = 0.0  # time.perf_counter() just before the last start
         self._starts = 0
 
@@ -92,6 +94,7 @@ class Server:
                 self.args, cwd=self.cwd, env=child_env(**self.extra_env), stdout=log,
                 stderr=subprocess.STDOUT if log else None, start_new_session=self.own_group,
                 preexec_fn=None if self.own_group else _ignore_interrupt)
+            self._root = psutil.Process(self.process.pid)
         finally:
             if log is not None:
                 log.close()  # the child holds its own descriptor
@@ -128,19 +131,19 @@ class Server:
         """SIGTERM to the whole tree at once, SIGKILL to what is left after ``grace`` seconds.
 
         The tree is the process's descendants and every member of its group: a child
-        whose parent has already exited has left the first but not the second.
+        whose parent has already exited has left the first but not the second. It is
+        looked up again before SIGKILL, for what was started meanwhile.
         """
         if self.process is None:
             return
-        members = self._members()
         for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5)):
+            members = self._members()
             for process in members:
                 try:
                     process.send_signal(sig)
                 except psutil.Error:  # gone meanwhile
                     pass
-            members = self._wait_gone(members, wait)
-            if not members:
+            if not self._wait_gone(members, wait):
                 break
         self.process.wait()
         busy = [port for port in self.ports if port_is_open(port)]
@@ -170,24 +173,27 @@ class Server:
             for child in children:
                 walk(child, role)
 
-        try:
-            walk(psutil.Process(self.process.pid), None)
-        except psutil.NoSuchProcess:
-            pass
+        if self._root.is_running():
+            walk(self._root, None)
         return result
 
     def _members(self) -> List[psutil.Process]:
-        """The process, its descendants and (when it leads one) its group, alive now."""
+        """The process, its descendants and (when it leads one) its group, alive now.
+
+        Once our process has been reaped its pid may serve another process (pids wrap at
+        32768 here); that one can lead a group of the same number only when ours is empty.
+        """
         found: Dict[int, psutil.Process] = {}
         try:
-            root = psutil.Process(self.process.pid)
-            for process in [root, *root.children(recursive=True)]:
-                found[process.pid] = process
+            if self._root.is_running():  # still ours: psutil compares the creation time too
+                for process in [self._root, *self._root.children(recursive=True)]:
+                    found[process.pid] = process
         except psutil.NoSuchProcess:
             pass
-        if self.own_group:
+        group = self.process.pid
+        if self.own_group and not (_group_of(group) == group and group not in found):
             for process in psutil.process_iter():
-                if process.pid not in found and _group_of(process.pid) == self.process.pid:
+                if process.pid not in found and _group_of(process.pid) == group:
                     found[process.pid] = process
         return list(found.values())
 

@@ -6,6 +6,7 @@ this stays in the fast tier.
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Iterator, List
 
@@ -63,9 +64,21 @@ def test_memory_is_reported_by_role_and_in_total(web_tree: Server) -> None:
 
 
 def test_a_process_that_ignores_sigterm_is_killed(tmp_path: Path) -> None:
-    server = _shell(tmp_path, "trap '' TERM; sleep 600 & wait")
-    server.stop(grace=0.5)
+    server = _shell(tmp_path, "trap '' TERM; sleep 600 & echo started; wait")
+    try:
+        _wait_for_line(server, "started")
+    finally:
+        server.stop(grace=0.5)
     assert server.process.returncode == -9
+
+
+def _wait_for_line(server: Server, line: str) -> None:
+    """Until the process has printed ``line`` (it then has started what comes before)."""
+    deadline = time.monotonic() + 60  # turns a hang into a failure; not a timing check
+    while line not in server.log_tail():
+        server.raise_if_exited()
+        assert time.monotonic() < deadline, f"{line!r} never printed"
+        time.sleep(0.05)
 
 
 def test_an_orphan_left_in_the_group_is_stopped_too(tmp_path: Path) -> None:
