@@ -59,7 +59,7 @@ def start_bot(name: str, service_env: Dict[str, str]) -> servers.Launched:
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     env = dict(
         RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), WEB_PORT=str(web_port),
-        ENDPOINTS=str(PRODUCTION_ENDPOINTS),
+        ENDPOINTS=str(PRODUCTION_ENDPOINTS), ACTIONS="server",  # as `make run PROFILE=production`
         ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook",
         ACTION_SERVER_TOKEN=secrets.token_hex(16),  # production sets its own; so does each run
         **service_env,
