@@ -39,7 +39,9 @@ from bench import (
     training,
     understanding,
 )
-from bench.common import MODEL, OUT, QUIET_ENV, RESULTS, ROOT, Progress
+from bench.common import OUT, Progress
+from devtools.paths import MODEL, RESULTS, ROOT
+from devtools.processes import QUIET_ENV
 
 STAGES = ("understanding", "dialogue", "serving", "hostile", "faults", "training", "report_speed")
 # Selectable with --stages, not part of the default run: see docs/benchmarks.md (Soak).

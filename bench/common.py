@@ -1,52 +1,21 @@
-"""Paths, the child-process environment, free ports and progress lines shared by the stages.
+"""Where the benchmark writes, how it runs commands, and its progress lines.
 
-Why its own module: every stage starts Rasa processes the same way (quiet TensorFlow, no
-telemetry, deterministic ops as `make train` uses) and prints progress in one format, so a
-long run reads as one log.
+Why its own module: every stage runs Rasa commands the same way (quiet TensorFlow, no
+telemetry, deterministic ops as `make train` uses; ``devtools.processes.child_env``) and
+prints progress in one format, so a long run reads as one log.
 """
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
-RASA = str(VENV_BIN / "rasa")
-PYTHON = str(VENV_BIN / "python")
-MODEL = ROOT / "models" / "bot.tar.gz"
-RESULTS = ROOT / "results"
+from devtools.paths import RASA, RESULTS, ROOT
+from devtools.processes import child_env
+
 OUT = RESULTS / "bench"  # per-stage artefacts, logs and plots
-
-QUIET_ENV = {
-    "TF_CPP_MIN_LOG_LEVEL": "2",
-    "TF_DETERMINISTIC_OPS": "1",
-    "RASA_TELEMETRY_ENABLED": "false",
-    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-    "PYTHONUNBUFFERED": "1",
-}
-
-
-def child_env(**extra: str) -> Dict[str, str]:
-    """The caller's environment plus the quiet/deterministic settings of the Makefile."""
-    return {**os.environ, **QUIET_ENV, **extra}
-
-
-def free_port() -> int:
-    """A port nothing listens on now; another engineer's servers may hold the defaults."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_is_open(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 class Progress:

@@ -13,7 +13,9 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any, Callable, Dict
 
-from bench.common import PYTHON, ROOT, child_env, rasa
+from bench.common import rasa
+from devtools.paths import PYTHON, ROOT
+from devtools.processes import child_env
 
 
 def story_accuracy(core_out: Path) -> Dict[str, Any]:

@@ -140,7 +140,7 @@ def _one_fault(fault: str, postgres: PostgresServer, redis_server: RedisServer,
             holes["redis"] = BlackHole(redis_server.port)
             env["REDIS_PORT"] = str(holes["redis"].port)
         bot = production.start_bot(f"faults_{fault}", env)
-        startup = servers.wait_for_first_answer(bot, "こんにちは")
+        startup = bot.wait_for_first_answer("こんにちは")
         log(f"{FAULTS[fault]}: bot answered {startup:.1f} s after launch")
         tag = uuid.uuid4().hex[:6]
         senders = [f"fault-{fault}-{tag}-{i}" for i in range(CUSTOMERS)]
@@ -171,7 +171,7 @@ def _one_fault(fault: str, postgres: PostgresServer, redis_server: RedisServer,
         _lift(holes, frozen)  # no-op when already lifted
         try:
             if bot is not None:
-                servers.stop(bot)
+                bot.stop()
         finally:
             for hole in holes.values():
                 hole.close()

@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict
 
 import requests
 
-from bench import servers, serving
+from bench import serving
 
 MEGABYTE = 1_000_000
 SHAPES: Dict[str, str] = {
@@ -37,7 +37,7 @@ def _reply_seconds(url: str, sender: str, text: str) -> float:
 def run(log: Callable[[str], None], workdir: Path) -> Dict[str, Any]:
     server = serving.start_ours(workdir)
     try:
-        servers.wait_for_first_answer(server, "こんにちは")
+        server.wait_for_first_answer("こんにちは")
         normal = _reply_seconds(server.webhook, "hostile-baseline", "返品したい")
         shapes: Dict[str, Dict[str, float]] = {}
         for name, text in SHAPES.items():
@@ -51,4 +51,4 @@ def run(log: Callable[[str], None], workdir: Path) -> Dict[str, Any]:
         return {"normal_reply_s": normal, "shapes": shapes,
                 "worst_other_customer_s": max(s["other_customer_s"] for s in shapes.values())}
     finally:
-        servers.stop(server)
+        server.stop()

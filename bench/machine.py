@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any, Dict
 
-from bench.common import ROOT
+from devtools.paths import ROOT
 
 
 def _cpu_model() -> str:

@@ -21,7 +21,9 @@ from typing import Dict, Iterator, Optional, Tuple
 import requests
 
 from bench import servers
-from bench.common import OUT, ROOT, child_env, free_port
+from bench.common import OUT
+from devtools.paths import ROOT
+from devtools.processes import free_port
 
 # tests.services is the one definition of how a throw-away PostgreSQL/Redis is run.
 from tests.services import PostgresServer, RedisServer
@@ -52,18 +54,18 @@ def start_bot(name: str, service_env: Dict[str, str]) -> servers.Launched:
 
     ``service_env`` holds the POSTGRES_* and REDIS_* variables (from ``PostgresServer.env()``
     and ``RedisServer.env()``, a port possibly replaced by a BlackHole's). The caller stops
-    the returned process group with ``servers.stop``.
+    the returned process tree with its ``stop``.
     """
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
-    env = child_env(
+    env = dict(
         RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), WEB_PORT=str(web_port),
-        ENDPOINTS=str(PRODUCTION_ENDPOINTS),
+        ENDPOINTS=str(PRODUCTION_ENDPOINTS), ACTIONS="server",  # as `make run PROFILE=production`
         ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook",
         ACTION_SERVER_TOKEN=secrets.token_hex(16),  # production sets its own; so does each run
         **service_env,
     )
-    return servers.launch(name, [str(ROOT / "scripts" / "run.sh"), "serve"], ROOT, env, rasa_port,
-                          OUT / "logs" / f"{name}_serve.log", other_ports=(actions_port, web_port))
+    return servers.Launched(name, [str(ROOT / "scripts" / "run.sh"), "serve"], ROOT, env, rasa_port,
+                            OUT / "logs" / f"{name}_serve.log", other_ports=(actions_port, web_port)).start()
 
 
 def health(server: servers.Launched, timeout: float = 60) -> Tuple[Optional[int], float]:

@@ -217,7 +217,7 @@ def _serving(s: Dict[str, Any]) -> List[str]:
         ["this bot: Rasa server", f"{memory['ours']['rasa_server'] / MIB:.0f}"],
         ["this bot: action server", f"{memory['ours']['action_server'] / MIB:.0f}"],
         ["this bot: chat page server", f"{memory['ours']['web_page'] / MIB:.0f}"],
-        ["this bot: total (incl. run.sh)", f"{memory['ours']['total'] / MIB:.0f}"],
+        ["this bot: total (incl. run.sh, i.e. devtools/run.py)", f"{memory['ours']['total'] / MIB:.0f}"],
         ["stock bot: Rasa server", f"{memory['stock']['total'] / MIB:.0f}"],
     ])
     long = s["long_conversation"]

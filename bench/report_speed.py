@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List
 
-import yaml
-
-from bench.common import OUT, PYTHON, ROOT, timed
+from bench.common import OUT, timed
+from devtools.endpoints import write_endpoints
+from devtools.paths import PYTHON
 
 CONVERSATIONS = 10_000
 QUICK_CONVERSATIONS = 1_000
@@ -31,10 +31,7 @@ def run(progress: Callable[[str], None], workdir: Path, quick: bool, notes: List
     build_s = time.perf_counter() - started
     progress(f"wrote {count:,} synthetic conversations ({truth.user_messages:,} messages) in {build_s:.1f} s")
 
-    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
-    endpoints["tracker_store"]["db"] = str(db)
-    path = workdir / "endpoints.report.yml"
-    path.write_text(yaml.safe_dump(endpoints, allow_unicode=True), encoding="utf-8")
+    path = write_endpoints(workdir / "endpoints.report.yml", tracker_db=db)
     out = workdir / "report_out"
     report_s = timed([PYTHON, "-m", "report", "--endpoints", str(path), "--out", str(out)],
                      OUT / "logs" / "report_speed.log")

@@ -7,9 +7,9 @@ the ratios this-bot / stock-bot stay meaningful even when the absolute figures m
 This bot is started by ``scripts/run.sh serve`` itself (action server, chat page, Rasa
 server), so whatever `make run` does the benchmark does too. Two differences, both through
 the variables run.sh reads: free ports instead of 5005/5055/8080, and ``ENDPOINTS`` pointing
-at a copy of endpoints.yml (headers and all) whose action URL uses that action port and whose
-SQLite tracker store is a temporary file: the benchmark's ~2,000 conversations do not belong
-in the customer conversations of var/conversations.db.
+at a copy of endpoints.yml (``devtools.endpoints``) whose SQLite tracker store is a temporary
+file: the benchmark's ~2,000 conversations do not belong in the customer conversations of
+var/conversations.db.
 """
 from __future__ import annotations
 
@@ -19,13 +19,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
-from urllib.parse import urlsplit, urlunsplit
-
-import yaml
 
 from bench import load, servers, store_ping
-from bench.common import OUT, RASA, ROOT, child_env, free_port, timed
-from bench.understanding import IN_SCOPE
+from bench.common import OUT, timed
+from devtools.endpoints import write_endpoints
+from devtools.nlu_metrics import IN_SCOPE
+from devtools.paths import RASA, ROOT
+from devtools.processes import free_port
 
 STOCK_INTENTS = ("greet", "goodbye", "mood_great", "mood_unhappy", "bot_challenge")
 OURS, STOCK = "ours", "stock"
@@ -83,29 +83,21 @@ def make_stock_bot(workdir: Path, log: Callable[[str], None]) -> Tuple[Path, Opt
     return stock, seconds
 
 
-def our_endpoints(workdir: Path, actions_port: int) -> Path:
-    """endpoints.yml (headers and all) with the benchmark's action port and a temporary SQLite file."""
-    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
-    url = urlsplit(endpoints["action_endpoint"]["url"])
-    endpoints["action_endpoint"]["url"] = urlunsplit(url._replace(netloc=f"{url.hostname}:{actions_port}"))
-    endpoints["tracker_store"]["db"] = str(workdir / "conversations.db")
-    path = workdir / "endpoints.bench.yml"
-    path.write_text(yaml.safe_dump(endpoints, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
 def start_ours(workdir: Path) -> servers.Launched:
+    """``scripts/run.sh serve`` on free ports, its tracker store a temporary SQLite file
+    (run.sh points the action endpoint at ACTIONS_PORT when ACTIONS=server)."""
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
-    env = child_env(RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), WEB_PORT=str(web_port),
-                    ENDPOINTS=str(our_endpoints(workdir, actions_port)))
-    return servers.launch(OURS, [str(ROOT / "scripts" / "run.sh"), "serve"], ROOT, env, rasa_port,
-                          OUT / "logs" / "ours_serve.log", other_ports=(actions_port, web_port))
+    endpoints = write_endpoints(workdir / "endpoints.bench.yml", tracker_db=workdir / "conversations.db")
+    env = {"RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port), "WEB_PORT": str(web_port),
+           "ENDPOINTS": str(endpoints)}
+    return servers.Launched(OURS, [str(ROOT / "scripts" / "run.sh"), "serve"], ROOT, env, rasa_port,
+                            OUT / "logs" / "ours_serve.log", other_ports=(actions_port, web_port)).start()
 
 
 def start_stock(stock_dir: Path) -> servers.Launched:
     port = free_port()
-    return servers.launch(STOCK, [RASA, "run", "--port", str(port), "--credentials", "credentials.yml"],
-                          stock_dir, child_env(), port, OUT / "logs" / "stock_serve.log")
+    return servers.Launched(STOCK, [RASA, "run", "--port", str(port), "--credentials", "credentials.yml"],
+                            stock_dir, None, port, OUT / "logs" / "stock_serve.log").start()
 
 
 def _messages(texts: Sequence[str], count: int, seed: int) -> List[str]:
@@ -196,7 +188,7 @@ def run(log: Callable[[str], None], workdir: Path, plan: Plan) -> Dict[str, Any]
         for name, start in ((OURS, lambda: start_ours(workdir)), (STOCK, lambda: start_stock(stock_dir))):
             log(f"starting {name} bot")
             bots[name] = start()
-            seconds = servers.wait_for_first_answer(bots[name], first_message[name])
+            seconds = bots[name].wait_for_first_answer(first_message[name])
             log(f"{name} bot answered {seconds:.1f} s after launch ({bots[name].rasa_url})")
         for name, bot in bots.items():
             log(f"warming up {name} ({plan.warmup} messages)")
@@ -206,13 +198,13 @@ def run(log: Callable[[str], None], workdir: Path, plan: Plan) -> Dict[str, Any]
         phases = _load_rounds(bots, texts, plan, log)
         long_rounds = _length_rounds(bots, texts, plan, log)
         memory = {
-            OURS: servers.memory_by_role(bots[OURS].process.pid, OUR_ROLES),
-            STOCK: servers.memory_by_role(bots[STOCK].process.pid, {"rasa_server": _is_rasa_server}),
+            OURS: bots[OURS].memory_by_role(OUR_ROLES),
+            STOCK: bots[STOCK].memory_by_role({"rasa_server": _is_rasa_server}),
         }
     finally:
         for name, bot in bots.items():
             log(f"stopping {name} bot")
-            servers.stop(bot)
+            bot.stop()
 
     log(f"timing the tracker-store ping ({plan.pings}x)")
     ping = store_ping.measure(workdir, plan.pings)

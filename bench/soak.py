@@ -153,7 +153,7 @@ def _verify(bots: Sequence[servers.Launched]) -> None:
 
 
 def _memory(bots: Sequence[servers.Launched]) -> Dict[str, Dict[str, int]]:
-    return {bot.name: servers.memory_by_role(bot.process.pid, OUR_ROLES) for bot in bots}
+    return {bot.name: bot.memory_by_role(OUR_ROLES) for bot in bots}
 
 
 def _in_order(stored: List[str], sent: List[str]) -> bool:
@@ -200,7 +200,7 @@ def _stop_all(bots: Sequence[servers.Launched]) -> None:
     failures: List[Exception] = []
     for bot in bots:
         try:
-            servers.stop(bot)
+            bot.stop()
         except Exception as error:  # the next instance must still be stopped
             failures.append(error)
     if failures:
@@ -217,7 +217,7 @@ def run(log: Callable[[str], None], workdir: Path, quick: bool) -> Dict[str, Any
             env = {**postgres.env(), **redis_server.env()}
             for index in range(2):  # one at a time: two model loads at once on 2 cores slow both
                 bots.append(production.start_bot(f"soak_{index}", env))
-                startup = servers.wait_for_first_answer(bots[-1], "こんにちは")
+                startup = bots[-1].wait_for_first_answer("こんにちは")
                 log(f"instance {index} answered {startup:.1f} s after launch ({bots[-1].rasa_url})")
             _verify(bots)
             log(f"{len(CONVERSATIONS)} conversations verified on both instances; warming up "

@@ -15,10 +15,8 @@ import warnings
 from pathlib import Path
 from typing import Any, Dict, List
 
-import yaml
-
-from bench.common import ROOT
 from bench.load import percentile
+from devtools.endpoints import write_endpoints
 
 
 def measure(workdir: Path, count: int = 1000) -> Dict[str, Any]:
@@ -33,10 +31,7 @@ def _measure(workdir: Path, count: int) -> Dict[str, Any]:
     from rasa.shared.core.domain import Domain
     from rasa.utils.endpoints import read_endpoint_config
 
-    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
-    endpoints["tracker_store"]["db"] = str(workdir / "ping.db")
-    path = workdir / "endpoints.ping.yml"
-    path.write_text(yaml.safe_dump(endpoints, allow_unicode=True), encoding="utf-8")
+    path = write_endpoints(workdir / "endpoints.ping.yml", tracker_db=workdir / "ping.db")
     store = TrackerStore.create(read_endpoint_config(str(path), "tracker_store"), Domain.empty())
     if not hasattr(store, "reachable"):
         raise TypeError(f"endpoints.yml's tracker store {type(store).__name__} has no reachable()")

@@ -17,7 +17,9 @@ from typing import Any, Callable, Dict, List
 
 import yaml
 
-from bench.common import OUT, RASA, ROOT, child_env, timed
+from bench.common import OUT, timed
+from devtools.paths import RASA, ROOT
+from devtools.processes import child_env
 
 INPUTS = ("config.yml", "domain.yml", "data", "nlu_components")
 EDITED_FILE = Path("data") / "nlu" / "cancel_order.yml"

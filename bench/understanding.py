@@ -1,66 +1,17 @@
 """Understanding on the held-out set (tests/nlu/): intents, out-of-scope leak, entities.
 
-Why here: ``heldout_metrics`` is the one definition of the two headline NLU figures
-(macro-F1 over the six in-scope intents, and the out-of-scope messages that land in one of
-them). The quality gate ``tests/test_nlu_heldout.py`` imports it, so the gate and the
-benchmark cannot drift apart. This module imports nothing heavy at module level.
+The two headline figures (macro-F1 over the six in-scope intents, and the out-of-scope
+messages that land in one of them) come from ``devtools.nlu_metrics``, the definition the
+quality gates use, so the gate and the benchmark cannot drift apart.
 """
 from __future__ import annotations
 
-import json
 import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict
 
 from bench.common import rasa
-
-IN_SCOPE: Tuple[str, ...] = (
-    "shipping_delay", "contact_support", "cancel_order", "return_item", "refund", "cancel_penalty",
-)
-OUT_OF_SCOPE = "out_of_scope"
-
-
-@dataclass(frozen=True)
-class HeldOutMetrics:
-    """The gate's figures, computed from the files ``rasa test nlu`` writes."""
-
-    per_intent_f1: Dict[str, float]
-    out_of_scope_total: int
-    leaked: List[str] = field(default_factory=list)  # out-of-scope texts taken for in-scope
-
-    @property
-    def macro_f1(self) -> float:
-        return sum(self.per_intent_f1.values()) / len(self.per_intent_f1)
-
-    @property
-    def leak_share(self) -> float:
-        return len(self.leaked) / self.out_of_scope_total if self.out_of_scope_total else 0.0
-
-    @property
-    def kept_out_share(self) -> float:
-        return 1.0 - self.leak_share
-
-
-def _read_json(path: Path, default: Any) -> Any:
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else default
-
-
-def heldout_metrics(report_dir: Path) -> HeldOutMetrics:
-    """Macro-F1 over ``IN_SCOPE`` and the out-of-scope leak, from a ``rasa test nlu --out`` dir.
-
-    An in-scope intent absent from the report (never predicted, no test message) counts
-    as F1 0, so a broken model cannot pass by omission.
-    """
-    report = json.loads((report_dir / "intent_report.json").read_text(encoding="utf-8"))
-    errors = _read_json(report_dir / "intent_errors.json", [])
-    leaked = [e["text"] for e in errors
-              if e["intent"] == OUT_OF_SCOPE and e["intent_prediction"]["name"] in IN_SCOPE]
-    return HeldOutMetrics(
-        per_intent_f1={i: float(report.get(i, {}).get("f1-score", 0.0)) for i in IN_SCOPE},
-        out_of_scope_total=int(report.get(OUT_OF_SCOPE, {}).get("support", 0)),
-        leaked=leaked,
-    )
+from devtools.nlu_metrics import IN_SCOPE, heldout_metrics, read_json
 
 
 def _per_label(report: Dict[str, Any]) -> Dict[str, Dict[str, float]]:
@@ -81,8 +32,8 @@ def run(log: Callable[[str], None], model: Path, heldout: Path, out: Path) -> Di
     rasa(["test", "nlu", "--model", str(model), "--nlu", str(heldout), "--out", str(out)],
          out.parent / "logs" / "test_nlu.log")
     metrics = heldout_metrics(out)
-    intents = _read_json(out / "intent_report.json", {})
-    entities = _read_json(out / "CRFEntityExtractor_report.json", {})
+    intents = read_json(out / "intent_report.json", {})
+    entities = read_json(out / "CRFEntityExtractor_report.json", {})
     matrix = out / "intent_confusion_matrix.png"
     copied = out.parent / "intent_confusion_matrix.png"
     if matrix.exists():

@@ -5,7 +5,7 @@ are choices to make by measurement, not taste. Each variant is config.yml with a
 overrides; each is trained on data/nlu (`rasa train nlu`) and tested with
 ``rasa test nlu`` on the project's held-out set (tests/nlu) and on the blind set
 (tests/blind/nlu_blind.yml, written by someone who never saw data/). Both are scored by
-``bench.understanding.heldout_metrics``, the definition the quality gates use. Only
+``devtools.nlu_metrics``, the definition the quality gates use. Only
 these aggregate figures are read while tuning; the blind items are never looked at.
 
 Usage: .venv/bin/python scripts/nlu_experiments.py [--only NAME ...] [--table]
@@ -25,13 +25,12 @@ from typing import Any, Callable, Dict, List
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from bench.understanding import IN_SCOPE, heldout_metrics  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from devtools.nlu_metrics import IN_SCOPE, OUT_OF_SCOPE, heldout_metrics, is_leak, read_json  # noqa: E402
+from devtools.paths import RASA, RESULTS, ROOT  # noqa: E402
 
-OUT = ROOT / "results" / "experiments"
+OUT = RESULTS / "experiments"
 HELDOUT = {"project": ROOT / "tests" / "nlu", "blind": ROOT / "tests" / "blind" / "nlu_blind.yml"}
-RASA = str(ROOT / ".venv" / "bin" / "rasa")
 
 
 def component(config: Dict[str, Any], name_suffix: str) -> Dict[str, Any]:
@@ -146,20 +145,18 @@ def threshold_sweep(name: str = "no-fallback") -> str:
     answer when the message was in scope, and saves a wrong one when it was not.
     """
     out = OUT / name / "blind"
-    predictions = []
-    for file in ("intent_successes.json", "intent_errors.json"):
-        path = out / file
-        predictions += json.loads(path.read_text()) if path.exists() else []
+    predictions = [p for file in ("intent_successes.json", "intent_errors.json")
+                   for p in read_json(out / file, [])]
     if not predictions:
         return ""
     lines = ["| threshold | in-scope messages answered correctly | out-of-scope kept out |",
              "| --- | --- | --- |"]
     in_scope = [p for p in predictions if p["intent"] in IN_SCOPE]
-    oos = [p for p in predictions if p["intent"] == "out_of_scope"]
+    oos = [p for p in predictions if p["intent"] == OUT_OF_SCOPE]
     for threshold in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         kept = lambda p: p["intent_prediction"]["confidence"] >= threshold  # noqa: E731
         right = sum(1 for p in in_scope if kept(p) and p["intent_prediction"]["name"] == p["intent"])
-        leaked = sum(1 for p in oos if kept(p) and p["intent_prediction"]["name"] in IN_SCOPE)
+        leaked = sum(1 for p in oos if kept(p) and is_leak(p))
         lines.append(f"| {threshold:.1f} | {right / len(in_scope):.2%} | {1 - leaked / len(oos):.2%} |")
     return "\n".join(lines)
 

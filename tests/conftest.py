@@ -9,7 +9,7 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
-from tests.helpers import MODEL, RASA, RESULTS, Bot, RasaServer, Server, free_port
+from tests.helpers import LOGS, MODEL, RASA, Bot, RasaServer, Server, free_port
 from tests.services import PostgresServer, RedisServer
 
 # Every process the suite starts inherits this mark, so that one left running at the end
@@ -65,10 +65,9 @@ def trained_model() -> str:
 @pytest.fixture(scope="session")
 def action_server(tmp_path_factory) -> Iterator[str]:
     port = free_port()
-    log_dir = RESULTS / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
     server = Server(
-        "action_server", [RASA, "run", "actions", "--actions", "actions", "--port", str(port)], log_dir
+        "action_server", [RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
+        LOGS / "action_server.log"
     ).start()
     url = f"http://127.0.0.1:{port}"
     try:

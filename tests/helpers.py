@@ -1,4 +1,4 @@
-"""Shared test plumbing: paths, free ports, and real server processes."""
+"""Shared test plumbing: the project's Rasa server as a test runs it, and chat clients."""
 from __future__ import annotations
 
 import os
@@ -7,68 +7,27 @@ import threading
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
+from urllib.parse import urlsplit
 
 import requests
 
-# The benchmark starts Rasa the same way; one definition of the paths and environment.
-from bench.common import MODEL, QUIET_ENV, RASA, RESULTS, ROOT, VENV_BIN, free_port  # noqa: F401
-from bench.common import child_env as env
+# The benchmark and `make run` start servers the same way; one definition of each.
+from devtools.endpoints import write_endpoints
+from devtools.paths import MODEL, RASA, RESULTS, ROOT, VENV_BIN  # noqa: F401
+from devtools.processes import QUIET_ENV, Server, free_port  # noqa: F401
+from devtools.processes import child_env as env
 
 # The source document the knowledge file quotes: one setting, SEED_DOCUMENT, with the
 # workplace's layout as the default (the clone next to ../shared/).
 SEED = Path(os.environ.get("SEED_DOCUMENT")
             or ROOT.parent / "shared" / "seed" / "000_6b12e8a23907bd29.txt")
+LOGS = RESULTS / "logs"
 
 
 def run_rasa(args: List[str], timeout: int = 1200) -> subprocess.CompletedProcess:
     return subprocess.run(
         [RASA, *args], cwd=ROOT, env=env(), capture_output=True, text=True, timeout=timeout
     )
-
-
-class Server:
-    """A real server process, with its log kept for failure messages."""
-
-    def __init__(self, name: str, args: List[str], log_dir: Path,
-                 extra_env: Optional[Dict[str, str]] = None) -> None:
-        self.name = name
-        self.args = args
-        self.log_path = log_dir / f"{name}.log"
-        self.extra_env = extra_env or {}
-        self.process: Optional[subprocess.Popen] = None
-
-    def start(self) -> "Server":
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            self.args, cwd=ROOT, env=env(**self.extra_env), stdout=log, stderr=subprocess.STDOUT
-        )
-        return self
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def log_tail(self, chars: int = 3000) -> str:
-        return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""
-
-    def wait_until(self, url: str, timeout: float = 180) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process and self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited early:\n{self.log_tail()}")
-            try:
-                if requests.get(url, timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        raise TimeoutError(f"{self.name} not ready at {url}:\n{self.log_tail()}")
 
 
 class RasaServer(Server):
@@ -96,12 +55,8 @@ class RasaServer(Server):
             production_env = {**production_env, "ACTION_ENDPOINT_URL": f"{action_server}/webhook",
                               "ACTION_SERVER_TOKEN": development_secret(ROOT / "endpoints.yml")}
         else:
-            endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
-            if action_server is not None:
-                del endpoints["action_endpoint"]["actions_module"]
-                endpoints["action_endpoint"]["url"] = f"{action_server}/webhook"
-            endpoints["tracker_store"]["db"] = str(self.db_path)
-            (workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
+            write_endpoints(workdir / "endpoints.yml", tracker_db=self.db_path,
+                            actions_port=urlsplit(action_server).port if action_server else None)
         credentials = yaml.safe_load((ROOT / "credentials.yml").read_text())
         for channel, settings in (credentials_override or {}).items():
             credentials[channel] = {**(credentials.get(channel) or {}), **settings}
@@ -110,7 +65,7 @@ class RasaServer(Server):
             RASA, "run", "--model", model, "-i", "127.0.0.1", "--port", str(self.port),
             "--endpoints", str(workdir / "endpoints.yml"),
             "--credentials", str(workdir / "credentials.yml"), *(extra_args or []),
-        ], RESULTS / "logs", extra_env=production_env)
+        ], LOGS / f"{name}.log", extra_env=production_env, ports=[self.port])
 
     def start(self) -> "RasaServer":
         super().start()

@@ -19,7 +19,7 @@ from typing import Dict, List
 import psycopg2
 import redis
 
-from tests.helpers import free_port
+from devtools.processes import Server, free_port
 
 PASSWORD = "test-password-not-secret"
 
@@ -103,18 +103,17 @@ class RedisServer:
     def __init__(self, workdir: Path) -> None:
         self.dir = workdir / "redis"
         self.port = free_port()
-        self.process: subprocess.Popen | None = None
+        self.server = Server("redis", [
+            "redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
+            "--save", "", "--appendonly", "no", "--requirepass", PASSWORD, "--daemonize", "no",
+        ], self.dir / "redis.log", ports=[self.port])
 
     def env(self) -> Dict[str, str]:
         return {"REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.port),
                 "REDIS_PASSWORD": PASSWORD, "REDIS_DB": "0"}
 
     def start(self) -> "RedisServer":
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
-             "--save", "", "--appendonly", "no", "--requirepass", PASSWORD, "--daemonize", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        self.server.start()
         client = redis.Redis(host="127.0.0.1", port=self.port, password=PASSWORD)
         deadline = time.monotonic() + 20
         while True:
@@ -122,14 +121,13 @@ class RedisServer:
                 client.ping()
                 return self
             except redis.ConnectionError:
+                self.server.raise_if_exited()
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
+        self.server.stop()
 
 
 class BlackHole:

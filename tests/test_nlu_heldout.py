@@ -3,13 +3,13 @@
 Fails below macro-F1 0.97 over the six in-scope intents, or when more than 5% of
 the out-of-scope test messages land in an in-scope intent. The intent report,
 the errors and the confusion matrix stay under results/nlu/. Both figures are
-computed by ``bench.understanding.heldout_metrics``, which `make bench` reports too.
+computed by ``devtools.nlu_metrics.heldout_metrics``, which `make bench` reports too.
 """
 from __future__ import annotations
 
 import pytest
 
-from bench.understanding import HeldOutMetrics, heldout_metrics
+from devtools.nlu_metrics import HeldOutMetrics, heldout_metrics
 from tests.helpers import RESULTS, ROOT, run_rasa
 
 OUT = RESULTS / "nlu"

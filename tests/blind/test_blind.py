@@ -33,9 +33,9 @@ from typing import Dict, List, Optional, Tuple
 import pytest
 import yaml
 
-from bench.understanding import heldout_metrics
 from common.knowledge import load
 from common.renderer import render
+from devtools.nlu_metrics import heldout_metrics
 from tests.helpers import RESULTS, Bot, RasaServer, run_rasa
 
 HERE = Path(__file__).parent

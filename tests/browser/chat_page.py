@@ -14,7 +14,7 @@ from typing import Callable, List
 import yaml
 from playwright.sync_api import Page, expect
 
-from tests.helpers import RESULTS, ROOT, RasaServer, Server, free_port
+from tests.helpers import LOGS, RESULTS, ROOT, RasaServer, Server, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -41,7 +41,7 @@ class ChatStack:
         self.rasa_url = self.rasa.url
         self.web = Server("chat_page", [
             sys.executable, str(ROOT / "scripts" / "serve_web.py"), "--host", "127.0.0.1",
-            "--port", str(self.web_port), "--rasa-url", self.rasa_url], RESULTS / "logs")
+            "--port", str(self.web_port), "--rasa-url", self.rasa_url], LOGS / "chat_page.log")
 
     def start(self) -> None:
         self.web.start()

@@ -14,7 +14,7 @@ import pytest
 
 from common.renderer import render
 from tests.browser.chat_page import PAGE_TEXT
-from tests.helpers import RESULTS, ROOT, Server, free_port
+from tests.helpers import LOGS, ROOT, Server, free_port
 
 PAGE_FILES = ["/", "/index.html", "/chat.js", "/a11y.js", "/no-webfont.js", "/style.css", "/favicon.svg",
               "/config.js", "/node_modules/rasa-webchat/lib/index.js"]
@@ -32,7 +32,7 @@ def page_server() -> Iterator[int]:
     port = free_port()
     server = Server("chat_page_serving", [
         sys.executable, str(ROOT / "scripts" / "serve_web.py"), "--host", "127.0.0.1", "--port", str(port),
-        "--rasa-url", f"http://127.0.0.1:{free_port()}"], RESULTS / "logs").start()
+        "--rasa-url", f"http://127.0.0.1:{free_port()}"], LOGS / "chat_page_serving.log").start()
     try:
         server.wait_until(f"http://127.0.0.1:{port}/", timeout=30)
         yield port

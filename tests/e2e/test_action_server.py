@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from rasa_sdk_plugins.shared_secret import development_secret
-from tests.helpers import RASA, RESULTS, ROOT, Bot, RasaServer, Server, free_port
+from tests.helpers import LOGS, RASA, ROOT, Bot, RasaServer, Server, free_port
 
 APOLOGY = "ただいまシステムの一部が応答しないため"
 DEV_SECRET = development_secret(ROOT / "endpoints.yml")
@@ -26,7 +26,7 @@ DEV_SECRET = development_secret(ROOT / "endpoints.yml")
 def start_action_server(name: str, **env: str) -> Tuple[Server, str]:
     port = free_port()
     server = Server(name, [RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
-                    RESULTS / "logs", extra_env=env).start()
+                    LOGS / f"{name}.log", extra_env=env).start()
     url = f"http://127.0.0.1:{port}"
     server.wait_until(f"{url}/health", timeout=120)
     return server, url

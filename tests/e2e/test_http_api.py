@@ -4,78 +4,44 @@ Both start scripts/run.sh serve exactly as `make run` does, on ports of their ow
 """
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import time
 import uuid
-from typing import Iterator
+from typing import Iterator, Tuple
 
 import pytest
 import requests
 
-from tests.helpers import RESULTS, ROOT, env, free_port
+from tests.helpers import LOGS, ROOT, Server, env, free_port
 
 TOKEN = "test-api-token-7f3a"
 
 
-def start_bot(log_name: str, **extra: str) -> tuple:
+def start_bot(log_name: str, **extra: str) -> Tuple[Server, str]:
+    """``scripts/run.sh serve`` on free ports, once its Rasa server answers; the caller stops it."""
     port = free_port()
-    log = (RESULTS / "logs" / f"{log_name}.log").open("wb")
-    process = subprocess.Popen(
-        ["scripts/run.sh", "serve"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True,
-        env=env(RASA_PORT=str(port), ACTIONS_PORT=str(free_port()), WEB_PORT=str(free_port()), **extra),
-    )
+    bot = Server(log_name, ["scripts/run.sh", "serve"], LOGS / f"{log_name}.log", ports=[port], extra_env={
+        "RASA_PORT": str(port), "ACTIONS_PORT": str(free_port()), "WEB_PORT": str(free_port()), **extra,
+    }).start()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"run.sh exited: see {log.name}"
-        try:
-            requests.get(f"{url}/webhooks/rest/", timeout=2)
-            return process, url
-        except requests.ConnectionError:
-            time.sleep(1)
-    raise TimeoutError("the bot did not start")
-
-
-def group_alive(pgid: int) -> bool:
     try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def stop(process: subprocess.Popen) -> None:
-    """run.sh leads its own process group; the group is gone only when every server is.
-
-    (Waiting for run.sh alone left a Rasa server still shutting down at the end of the
-    session, which the leak check counted: a failure by chance.)
-    """
-    if group_alive(process.pid):
-        os.killpg(process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 60
-    while process.poll() is None or group_alive(process.pid):  # poll() reaps run.sh itself
-        if time.monotonic() > deadline:
-            break
-        time.sleep(0.5)
-    if group_alive(process.pid):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+        bot.wait_until(f"{url}/webhooks/rest/", timeout=240)
+    except BaseException:
+        bot.stop()
+        raise
+    return bot, url
 
 
 @pytest.fixture(scope="module")
 def api_bot(trained_model: str) -> Iterator[str]:
-    process, url = start_bot("run_api_on", API="on", RASA_API_TOKEN=TOKEN)
+    bot, url = start_bot("run_api_on", API="on", RASA_API_TOKEN=TOKEN)
     try:
         yield url
     finally:
-        stop(process)
+        bot.stop()
 
 
 def test_make_run_keeps_the_http_api_off(trained_model: str) -> None:
-    process, url = start_bot("run_default")
+    bot, url = start_bot("run_default")
     try:
         assert requests.get(f"{url}/status", timeout=10).status_code == 404
         loading = requests.put(f"{url}/model", json={"model_file": "/tmp/x.tar.gz"}, timeout=10)
@@ -85,7 +51,7 @@ def test_make_run_keeps_the_http_api_off(trained_model: str) -> None:
                               json={"sender": sender, "message": "返品したい"}, timeout=30)
         assert "どこから購入しましたか" in reply.json()[0]["text"]
     finally:
-        stop(process)
+        bot.stop()
 
 
 @pytest.mark.parametrize("method, path, body", [

@@ -13,8 +13,7 @@ import time
 import pexpect
 import pytest
 
-from tests.e2e.test_http_api import group_alive
-from tests.e2e.test_run_script import STOP_BOUND_SECONDS
+from tests.e2e.test_run_script import STOP_BOUND_SECONDS, group_alive
 from tests.helpers import ROOT, env, free_port
 
 
@@ -54,7 +53,8 @@ def test_a_signal_to_the_shell_script_stops_the_servers_and_the_console(trained_
     pgid = terminal.pid  # the session's shell leads the group; run.sh and its servers are in it
     try:
         terminal.expect("Your input ->")
-        script = int(subprocess.check_output(["pgrep", "-P", str(terminal.pid), "-f", "run.sh"]).split()[0])
+        # The shell's one child: run.sh, which became ``python -m devtools.run`` (exec).
+        script = int(subprocess.check_output(["pgrep", "-P", str(terminal.pid)]).split()[0])
         os.kill(script, sig)
         terminal.expect("run.sh exited: ", timeout=STOP_BOUND_SECONDS)
         deadline = time.monotonic() + STOP_BOUND_SECONDS

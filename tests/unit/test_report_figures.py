@@ -11,12 +11,12 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, List
 
 import pytest
 import sqlalchemy as sa
-import yaml
 
+from devtools.endpoints import write_endpoints
 from report import figures, render, store
 from report.store import Row
 from report.synthetic import fill_store
@@ -96,21 +96,13 @@ def test_progress_goes_to_stderr_at_most_once_a_period() -> None:
     assert quiet.getvalue() == ""
 
 
-def endpoints_copy(tmp_path: Path, db: Optional[Path]) -> Path:
-    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
-    if db is not None:
-        endpoints["tracker_store"]["db"] = str(db)
-    path = tmp_path / "endpoints.yml"
-    path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
-    return path
-
-
 def test_the_store_of_each_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "conversations.db"
+    endpoints = write_endpoints(tmp_path / "endpoints.yml", tracker_db=db)
     with pytest.raises(store.StoreError, match="make run"):
-        store.database_url(endpoints_copy(tmp_path, db))
+        store.database_url(endpoints)
     db.touch()
-    assert store.database_url(endpoints_copy(tmp_path, db)).render_as_string() == f"sqlite:///{db}"
+    assert store.database_url(endpoints).render_as_string() == f"sqlite:///{db}"
 
     production = ROOT / "endpoints.production.yml"
     for name, value in {"POSTGRES_HOST": "db.internal", "POSTGRES_PORT": "6543", "POSTGRES_DB": "bot",
