@@ -8,8 +8,12 @@ the model does: ``rasa run``, ``rasa shell`` and ``rasa test``.
 """
 from __future__ import annotations
 
+import base64
 import inspect
-from typing import Any, Dict, Optional, Type
+import json
+import weakref
+import zlib
+from typing import Any, Dict, List, Optional, Type
 
 from rasa.shared.core import events
 from rasa.utils.endpoints import EndpointConfig
@@ -113,6 +117,154 @@ def _in_process_actions() -> None:
     EndpointConfig.request = request  # type: ignore[method-assign]
 
 
+# How many states a policy's prediction must see, per policy instance (None: not bounded).
+_needed_states: "weakref.WeakKeyDictionary[Any, Optional[int]]" = weakref.WeakKeyDictionary()
+# The last bounded tracker built: (tracker, number of its events, its last event, turns) -> it.
+_last_bounded: List[Any] = []
+
+
+def _states_in_memoization_key(key: str, compressed: bool) -> Optional[int]:
+    """The number of states in a MemoizationPolicy lookup key (``_create_feature_key``)."""
+    try:
+        text = zlib.decompress(base64.b64decode(key)).decode("utf-8") if compressed else key
+    except Exception:
+        return None
+    depth, states = 0, 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            states += char == "{" and depth == 2
+        elif char in "]}":
+            depth -= 1
+    return states if depth == 0 and text.startswith("[") else None
+
+
+def _states_needed_by(policy: Any) -> Optional[int]:
+    """How many of the latest states decide this policy's prediction, or None (unbounded).
+
+    RulePolicy (and subclasses): ``_is_rule_applicable`` compares a rule's states with the
+    conversation's latest states only, and answers True at once for any turn further back
+    than the rule is long; so the latest (longest rule + 1) states decide, the rest never
+    being read. MemoizationPolicy without max_history (this bot's): a lookup key is a
+    whole story prefix, so a history longer than the longest key matches nothing, however
+    it is cut; a bounded history longer than the longest key matches nothing either.
+    Any other policy (or a memoization with a max_history, an augmented one): None.
+    """
+    from rasa.core.policies.memoization import AugmentedMemoizationPolicy, MemoizationPolicy
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+
+    if policy in _needed_states:
+        return _needed_states[policy]
+    needed: Optional[int] = None
+    if isinstance(policy, RulePolicy):
+        keys = [*policy.lookup.get(RULES, {}), *policy.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]
+        needed = max((len(json.loads(key)) for key in keys), default=0) + 2
+    elif type(policy) is MemoizationPolicy or (
+            isinstance(policy, MemoizationPolicy) and not isinstance(policy, AugmentedMemoizationPolicy)):
+        if getattr(policy.featurizer, "max_history", 0) is None:
+            compressed = bool(policy.config.get("enable_feature_string_compression"))
+            lengths = [_states_in_memoization_key(key, compressed) for key in policy.lookup]
+            if None not in lengths:
+                needed = max(lengths, default=0) + 3
+    _needed_states[policy] = needed
+    return needed
+
+
+def _bounded_tracker(tracker: Any, turns: int) -> Any:
+    """A tracker whose history is the last ``turns`` shown actions of ``tracker``'s (or itself).
+
+    The cut is made in Rasa's own applied events (reverted and happy-loop events already
+    removed), at an ``action_listen`` followed by a user message; the slots set at the cut
+    and the active loop come first (SlotSet, ActiveLoop), and the bounded tracker replays
+    exactly these events (``applied_events`` is fixed, not recomputed on the shorter list).
+    From the state after that user message on, each state is made from the same slots,
+    loop, latest message and latest action as the full tracker's: the same state.
+    """
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+
+    events_now = tracker.events
+    if len(events_now) <= 2 * turns:  # cheap exit: too short to need a cut
+        return tracker
+    key = (len(events_now), id(events_now[-1]), turns)
+    if _last_bounded and _last_bounded[0]() is tracker and _last_bounded[1] == key:
+        return _last_bounded[2]
+    applied = tracker.applied_events()
+    cut, shown = None, 0
+    for index in range(len(applied) - 2, 0, -1):
+        event = applied[index]
+        # Turns of rule-only actions are hidden from MemoizationPolicy's states: count
+        # the others, so that the window holds ``turns`` states for every policy.
+        if isinstance(event, ActionExecuted) and not event.hide_rule_turn:
+            shown += 1
+            if (shown >= turns and event.action_name == ACTION_LISTEN_NAME
+                    and isinstance(applied[index + 1], UserUttered)):
+                cut = index
+                break
+    if cut is None:
+        bounded = tracker
+    else:
+        at_cut = tracker.init_copy()
+        for event in applied[:cut]:
+            event.apply_to(at_cut)
+        window = [SlotSet(name, slot.value) for name, slot in at_cut.slots.items() if slot.has_been_set]
+        if at_cut.active_loop_name:
+            window.append(ActiveLoop(at_cut.active_loop_name))
+        window.extend(applied[cut:])
+        bounded = tracker.init_copy()
+        for event in window:
+            bounded.events.append(event)  # no apply_to: only its history is read
+        bounded.applied_events = lambda: list(window)  # type: ignore[method-assign]
+    _last_bounded[:] = [weakref.ref(tracker), key, bounded]
+    return bounded
+
+
+def _bounded_policy_history() -> None:
+    """MemoizationPolicy and RulePolicy compute the states of the latest turns only.
+
+    Rasa 3.6's ``Policy._prediction_states`` (rasa/core/policies/policy.py) turns the whole
+    tracker into states (``Domain.states_for_tracker_history`` replays every event and
+    builds a state per action) for each policy, twice for RulePolicy (text, then intent),
+    for each of the 3-4 predictions of a message: 24% of the Rasa server's time at message
+    80 of one conversation (py-spy, docs/benchmarks.md), growing with the conversation.
+    Here the policies get a tracker bounded to the last turns that can decide their
+    prediction (``_states_needed_by``; the bounded tracker: ``_bounded_tracker``). When the
+    bounded history turns out shorter than that (rule-only turns hidden from
+    memoization), the whole tracker is used, as before. tests/test_bounded_history.py
+    checks that every prediction along long real conversations is the same either way.
+    """
+    from rasa.core.policies.policy import Policy
+
+    original = Policy._prediction_states
+    parameters = list(inspect.signature(original).parameters)
+    assert parameters == ["self", "tracker", "domain", "use_text_for_last_user_input", "rule_only_data"], (
+        "rasa.core.policies.policy.Policy._prediction_states changed: review server/patches.py"
+    )
+    source = inspect.getsource(original)
+    assert "self.featurizer.prediction_states(" in source and "[tracker]" in source, (
+        "rasa.core.policies.policy.Policy._prediction_states changed: review server/patches.py"
+    )
+
+    def prediction_states(self: Any, tracker: Any, domain: Any, use_text_for_last_user_input: bool = False,
+                          rule_only_data: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        needed = _states_needed_by(self) if BOUNDED_HISTORY else None
+        if needed is not None:
+            # One bound for every policy, so that they share one bounded tracker.
+            turns = max(n for n in _needed_states.values() if n is not None) + 2
+            bounded = _bounded_tracker(tracker, turns)
+            if bounded is not tracker:
+                states = original(self, bounded, domain, use_text_for_last_user_input, rule_only_data)
+                if len(states) >= needed:
+                    return states
+        return original(self, tracker, domain, use_text_for_last_user_input, rule_only_data)
+
+    Policy._prediction_states = prediction_states  # type: ignore[method-assign]
+
+
+# Off only in tests/test_bounded_history.py, which compares the predictions both ways.
+BOUNDED_HISTORY = True
+
+
 def install() -> None:
     """Install every patch once."""
     global _installed
@@ -120,4 +272,5 @@ def install() -> None:
         _cached_event_types()
         _action_reply_schema_built_once()
         _in_process_actions()
+        _bounded_policy_history()
         _installed = True
