@@ -9,7 +9,9 @@ the model does: ``rasa run``, ``rasa shell`` and ``rasa test``.
 from __future__ import annotations
 
 import base64
+import hashlib
 import inspect
+import itertools
 import json
 import weakref
 import zlib
@@ -265,6 +267,90 @@ def _bounded_policy_history() -> None:
 BOUNDED_HISTORY = True
 
 
+# sha256 of Rasa 3.6.21's DialogueStateTracker.applied_events source, which _fold mirrors.
+_APPLIED_EVENTS_SOURCE = "764d5065ea9997d613c1984d9357370f9ae32d31ca21346086f16c54f0487aae"
+
+
+def _incremental_applied_events() -> None:
+    """``DialogueStateTracker.applied_events`` continues from its last answer.
+
+    Rasa 3.6 recomputes it over every event of the session on each call (rasa/shared/core/
+    trackers.py), and a message calls it 5-6 times (session check, each prediction, slot
+    extraction, forms): after the bounded policy history it was the largest cost growing
+    with the conversation (cProfile, docs/benchmarks.md). Events are only ever appended to
+    a tracker, so the answer for the first n events stays valid; the fold goes on over the
+    new ones. Everything else recomputes as Rasa does: another event list, a bounded
+    (``max_event_history``) one, or a new event naming a loop not seen before (the fold
+    treats a loop's executions by the loop names of the whole list).
+    tests/test_bounded_history.py checks every answer against Rasa's own.
+    """
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionReverted,
+        ActiveLoop,
+        Restarted,
+        SessionStarted,
+        UserUtteranceReverted,
+        UserUttered,
+    )
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    original = DialogueStateTracker.applied_events
+    digest = hashlib.sha256(inspect.getsource(original).encode()).hexdigest()
+    assert digest == _APPLIED_EVENTS_SOURCE, (
+        "rasa.shared.core.trackers.DialogueStateTracker.applied_events changed: review server/patches.py"
+    )
+
+    def fold(tracker: Any, applied: List[Any], loop_names: set, new_events: Any) -> None:
+        # The loop body of Rasa's applied_events, unchanged.
+        for event in new_events:
+            if isinstance(event, (Restarted, SessionStarted)):
+                applied.clear()
+            elif isinstance(event, ActionReverted):
+                tracker._undo_till_previous(ActionExecuted, applied)
+            elif isinstance(event, UserUtteranceReverted):
+                tracker._undo_till_previous(UserUttered, applied)
+                tracker._undo_till_previous(ActionExecuted, applied)
+            elif (
+                isinstance(event, ActionExecuted)
+                and event.action_name in loop_names
+                and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)
+            ):
+                tracker._undo_till_previous_loop_execution(event.action_name, applied)
+            else:
+                applied.append(event)
+
+    def loop_names_of(events_: Any) -> set:
+        return {event.name for event in events_ if isinstance(event, ActiveLoop) and event.name}
+
+    def applied_events(self: Any) -> List[Any]:
+        if not INCREMENTAL_APPLIED_EVENTS:
+            return original(self)
+        events_ = self.events
+        count = len(events_)
+        cache = self.__dict__.get("_applied_events_cache")
+        if (cache is not None and cache[0] is events_ and events_.maxlen is None
+                and 0 < cache[1] <= count and events_[cache[1] - 1] is cache[2]):
+            _, done, _, loop_names, applied = cache
+            new_events = list(itertools.islice(events_, done, count))
+            if loop_names_of(new_events) <= loop_names:
+                fold(self, applied, loop_names, new_events)
+                self.__dict__["_applied_events_cache"] = (events_, count, events_[-1], loop_names, applied)
+                return list(applied)
+        loop_names = loop_names_of(events_)
+        applied = []
+        fold(self, applied, loop_names, events_)
+        if count and events_.maxlen is None:
+            self.__dict__["_applied_events_cache"] = (events_, count, events_[-1], loop_names, applied)
+        return list(applied)
+
+    DialogueStateTracker.applied_events = applied_events  # type: ignore[method-assign]
+
+
+# Off only in tests/test_bounded_history.py, which compares the answers both ways.
+INCREMENTAL_APPLIED_EVENTS = True
+
+
 def install() -> None:
     """Install every patch once."""
     global _installed
@@ -273,4 +359,5 @@ def install() -> None:
         _action_reply_schema_built_once()
         _in_process_actions()
         _bounded_policy_history()
+        _incremental_applied_events()
         _installed = True

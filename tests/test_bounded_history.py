@@ -4,7 +4,8 @@ The trained model runs in this process (Rasa's Agent, the actions in-process as
 endpoints.yml runs them). Every end-to-end conversation of tests/e2e/conversations.yml is
 said in one long conversation, so that forms, loops and rules run across the cut at
 every distance from it; each MemoizationPolicy and RulePolicy prediction along the way is
-made twice, on the whole history and on the bounded one, and must be identical.
+made twice, on the whole history and on the bounded one, and must be identical; so is
+every answer of the incremental ``applied_events`` to Rasa's own.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import yaml
 from rasa.core.agent import Agent
 from rasa.core.policies.memoization import MemoizationPolicy
 from rasa.core.policies.rule_policy import RulePolicy
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from server import patches
@@ -47,7 +49,22 @@ def _compared(original: Any, counts: Dict[str, int]) -> Any:
     return predict
 
 
-COUNTS = {"predictions": 0, "cut": 0}
+COUNTS = {"predictions": 0, "cut": 0, "applied_events": 0}
+
+
+def _applied_events_compared(incremental: Any) -> Any:
+    def applied_events(self: Any) -> List[Any]:
+        patches.INCREMENTAL_APPLIED_EVENTS = False
+        try:
+            whole = incremental(self)  # Rasa's own, over every event
+        finally:
+            patches.INCREMENTAL_APPLIED_EVENTS = True
+        continued = incremental(self)
+        assert len(continued) == len(whole) and all(a is b for a, b in zip(continued, whole))
+        COUNTS["applied_events"] += 1
+        return continued
+
+    return applied_events
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +82,8 @@ def agent(trained_model: str) -> Iterator[Agent]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(patches, "_bounded_tracker", counted)
+        patch.setattr(DialogueStateTracker, "applied_events",
+                      _applied_events_compared(DialogueStateTracker.applied_events))
         for policy in (RulePolicy, MemoizationPolicy):
             patch.setattr(policy, "predict_action_probabilities",
                           _compared(policy.predict_action_probabilities, COUNTS))
@@ -85,6 +104,7 @@ def test_every_prediction_is_the_same_with_and_without_the_bound(agent: Agent) -
     # The bound was used for most predictions of the conversation, not skipped.
     assert counts["predictions"] > 2 * len(said), counts
     assert counts["cut"] > counts["predictions"] / 2, counts
+    assert counts["applied_events"] > 4 * len(said), counts
 
 
 def test_the_bound_covers_the_longest_rule(agent: Agent) -> None:
