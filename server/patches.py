@@ -351,6 +351,58 @@ def _incremental_applied_events() -> None:
 INCREMENTAL_APPLIED_EVENTS = True
 
 
+def _diet_loads_without_a_training_step() -> None:
+    """DIET's weights get their shapes from one prediction, not from one training step.
+
+    Rasa 3.6's ``RasaModel.load`` (rasa/utils/tensorflow/models.py) compiles the model and
+    runs ``model.fit`` on one example only so that its variables exist before
+    ``load_weights``; that traces and autograph-converts the whole training function: 23
+    of the 30 s of ``Agent.load`` under cProfile, most of the start-up (docs/benchmarks.md).
+    Here one prediction on the example Rasa keeps for warming up creates every variable the
+    predictions use, the trained weights are then restored into them (the optimizer's and
+    training-only values in the checkpoint are left unread), and the label embeddings that
+    the first prediction cached from the initial weights (and the traced prediction function
+    holding them) are made again. Fine-tuning (and a
+    model without a prediction example) still loads Rasa's way.
+    tests/test_diet_load.py checks that every held-out message gets the same intent
+    ranking, to the last bit of each confidence, both ways.
+    """
+    from rasa.utils.tensorflow.models import RasaModel
+
+    original = RasaModel.load.__func__  # type: ignore[attr-defined]
+    source = inspect.getsource(original)
+    assert "model.fit(data_generator, verbose=False)" in source, (
+        "rasa.utils.tensorflow.models.RasaModel.load changed: review server/patches.py"
+    )
+    assert "model.load_weights(model_file_name)" in source, (
+        "rasa.utils.tensorflow.models.RasaModel.load changed: review server/patches.py"
+    )
+    assert "self.prepared_for_prediction = True" in inspect.getsource(RasaModel._rasa_predict), (
+        "rasa.utils.tensorflow.models.RasaModel._rasa_predict changed: review server/patches.py"
+    )
+
+    def load(cls: Any, model_file_name: str, model_data_example: Any, predict_data_example: Any = None,
+             finetune_mode: bool = False, *args: Any, **kwargs: Any) -> Any:
+        if finetune_mode or not predict_data_example or not DIET_LOAD_BY_PREDICTION:
+            return original(cls, model_file_name, model_data_example, predict_data_example,
+                            finetune_mode, *args, **kwargs)
+        model = cls(*args, **kwargs)
+        model.run_inference(predict_data_example)  # creates the variables the predictions use
+        model.load_weights(model_file_name).expect_partial()
+        # The first prediction cached the label embeddings of the initial weights, and its
+        # traced function holds them as a constant: both are made again from the loaded ones.
+        model.prepared_for_prediction = False
+        model._tf_predict_step = None
+        model.run_inference(predict_data_example)
+        return model
+
+    RasaModel.load = classmethod(load)  # type: ignore[method-assign, assignment]
+
+
+# Off only in tests/test_diet_load.py, which compares the predictions both ways.
+DIET_LOAD_BY_PREDICTION = True
+
+
 def install() -> None:
     """Install every patch once."""
     global _installed
@@ -360,4 +412,5 @@ def install() -> None:
         _in_process_actions()
         _bounded_policy_history()
         _incremental_applied_events()
+        _diet_loads_without_a_training_step()
         _installed = True
