@@ -6,32 +6,13 @@ the same client-side overhead, so the ratios compare the servers.
 """
 from __future__ import annotations
 
-import re
 import statistics
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Dict, Iterable, List, Sequence
+from typing import Dict, List, Sequence
 
 import requests
-import yaml
-
-_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
-
-
-def examples(nlu_file: Path, intents: Iterable[str]) -> List[str]:
-    """Plain texts of the given intents' examples (entity annotations removed)."""
-    wanted = set(intents)
-    data = yaml.safe_load(nlu_file.read_text(encoding="utf-8"))
-    texts: List[str] = []
-    for block in data.get("nlu", []):
-        if block.get("intent") in wanted:
-            for line in str(block.get("examples", "")).splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    texts.append(_ANNOTATION.sub(r"\1", line[2:].strip()))
-    return texts
 
 
 @dataclass

@@ -22,9 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import load, serving
-from bench.common import MODEL, QUIET_ENV, ROOT
-from bench.understanding import IN_SCOPE
+from bench import serving
+from devtools.nlu_metrics import IN_SCOPE, examples
+from devtools.paths import MODEL, ROOT
+from devtools.processes import QUIET_ENV
 
 
 async def _run(messages: int, profile_from: int) -> None:
@@ -41,7 +42,7 @@ async def _run(messages: int, profile_from: int) -> None:
                                        db=str(Path(scratch) / "conversations.db"))
         agent.tracker_store = agent.processor.tracker_store = store
         await store.reachable()
-        texts = serving._messages(load.examples(ROOT / "tests" / "nlu" / "test_nlu.yml", IN_SCOPE),
+        texts = serving._messages(examples(ROOT / "tests" / "nlu" / "test_nlu.yml", IN_SCOPE),
                                   messages, 201)
         for text in texts[:10]:
             await agent.handle_text(text, sender_id="warm-up")

@@ -23,7 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from bench import load, servers, store_ping
 from bench.common import OUT, timed
 from devtools.endpoints import write_endpoints
-from devtools.nlu_metrics import IN_SCOPE
+from devtools.nlu_metrics import IN_SCOPE, examples
 from devtools.paths import RASA, ROOT
 from devtools.processes import free_port
 
@@ -178,8 +178,8 @@ def run(log: Callable[[str], None], workdir: Path, plan: Plan) -> Dict[str, Any]
     """Start-up, warm-up, interleaved load rounds, memory, clean stop; then the store ping."""
     stock_dir, stock_train_s = make_stock_bot(workdir, log)
     texts = {
-        OURS: load.examples(ROOT / "tests" / "nlu" / "test_nlu.yml", IN_SCOPE),
-        STOCK: load.examples(stock_dir / "data" / "nlu.yml", STOCK_INTENTS),
+        OURS: examples(ROOT / "tests" / "nlu" / "test_nlu.yml", IN_SCOPE),
+        STOCK: examples(stock_dir / "data" / "nlu.yml", STOCK_INTENTS),
     }
     first_message = {OURS: "こんにちは", STOCK: "hello"}
     bots: Dict[str, servers.Launched] = {}

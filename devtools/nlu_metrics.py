@@ -3,14 +3,18 @@
 Why here: the quality gates (tests/test_nlu_heldout.py, tests/blind/), the benchmark
 (bench/understanding.py) and the pipeline experiments (scripts/nlu_experiments.py) all
 report these two figures; one definition keeps them from drifting apart. Read from the
-files ``rasa test nlu --out`` writes; nothing heavy is imported.
+files ``rasa test nlu --out`` writes; nothing heavy is imported. The held-out texts
+themselves, for the benchmarks and the DIET-load check, are read here too.
 """
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, Iterable, List, Tuple
+
+import yaml
 
 IN_SCOPE: Tuple[str, ...] = (
     "shipping_delay", "contact_support", "cancel_order", "return_item", "refund", "cancel_penalty",
@@ -62,3 +66,20 @@ def heldout_metrics(report_dir: Path) -> HeldOutMetrics:
         out_of_scope_total=int(report.get(OUT_OF_SCOPE, {}).get("support", 0)),
         leaked=[e["text"] for e in errors if is_leak(e)],
     )
+
+
+_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
+
+
+def examples(nlu_file: Path, intents: Iterable[str]) -> List[str]:
+    """Plain texts of the given intents' examples (entity annotations removed)."""
+    wanted = set(intents)
+    data = yaml.safe_load(nlu_file.read_text(encoding="utf-8"))
+    texts: List[str] = []
+    for block in data.get("nlu", []):
+        if block.get("intent") in wanted:
+            for line in str(block.get("examples", "")).splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    texts.append(_ANNOTATION.sub(r"\1", line[2:].strip()))
+    return texts

@@ -11,8 +11,7 @@ from typing import Dict, List, Tuple
 
 from rasa.core.agent import Agent
 
-from bench import load
-from bench.understanding import IN_SCOPE
+from devtools.nlu_metrics import IN_SCOPE, examples
 from server import patches
 from tests.helpers import ROOT
 
@@ -37,7 +36,7 @@ def _rankings(model: str, by_prediction: bool, texts: List[str]) -> Dict[str, Li
 def test_the_patched_load_predicts_exactly_as_rasas(trained_model: str) -> None:
     import nlu_components  # noqa: F401  (installs the patches, as loading the model does)
 
-    texts = load.examples(ROOT / "tests" / "nlu" / "test_nlu.yml", IN_SCOPE)
+    texts = examples(ROOT / "tests" / "nlu" / "test_nlu.yml", IN_SCOPE)
     assert len(texts) > 100
     rasas = _rankings(trained_model, False, texts)
     patched = _rankings(trained_model, True, texts)
