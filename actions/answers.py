@@ -180,8 +180,10 @@ class ActionAnswerCancel(ProcedureAction):
         button = canonical_slot(tracker, "cancel_button", domain)
         status = canonical_slot(tracker, "order_status", domain)
         if button == "shown" and status == "preparing":
-            # Both shown: the button decides, and the document's 出荷準備中 warning applies.
-            parts = [self.by_status[status]]
+            # Both shown: the button decides, and the document's 出荷準備中 warning applies;
+            # the button told after that warning gets the steps it allows (role-play 7).
+            warned = tracker.get_slot(LAST_ANSWER_SLOT) == self.by_status[status]
+            parts = [self.by_button[button] if warned else self.by_status[status]]
         elif button:
             parts = [self.by_button[button]]
         elif status:

@@ -196,3 +196,12 @@ async def test_a_follow_up_naming_another_payment_method_gets_that_methods_refun
     dispatcher = CollectingDispatcher()
     await ActionAnswerFollowup().run(dispatcher, tracker, domain)
     assert texts(dispatcher.messages) == rendered("refund_credit_card")
+
+
+async def test_the_button_told_after_the_preparing_answer_gets_the_steps(domain):
+    """Role-play 7: 「きゃんせるぼたんはあります　おしたらきゃんせるできますか」 right after the
+    出荷準備中 answer got 「この内容は、先ほどご案内したものと同じです」 twice; the document's
+    answer to it is that a shown button means the order can be cancelled, with the steps."""
+    messages, _ = await run(ActionAnswerCancel(), domain, order_status="preparing", cancel_button="shown",
+                            last_answer="cancel_preparing", shown_answers=["cancel_preparing"])
+    assert texts(messages) == rendered("cancel_allowed")
