@@ -281,16 +281,17 @@ class ActionAnswerFollowup(ProcedureAction):
         # のだるい」 is about the faster channel, not a wait the document gives no figure for).
         return [next((a for a in answers if a != NOT_COVERED), NOT_COVERED)]
 
-
     @staticmethod
     def another_payment_method(tracker: Tracker) -> List[Text]:
         """「クレジットカードの場合は何日くらい？」 right after the refund for another method
-        (role-play 6): that method's refund, not a follow-up of the last one."""
+        (role-play 6): that method's refund, not a follow-up of the last one. The same
+        method again is a follow-up of its answer (「何日？」 → the refund timing)."""
         by_method = ActionAnswerRefund.by_method
-        if tracker.get_slot(LAST_ANSWER_SLOT) not in {a for answers in by_method.values() for a in answers}:
+        last = tracker.get_slot(LAST_ANSWER_SLOT)
+        if last not in {a for answers in by_method.values() for a in answers}:
             return []
         said = [v for v in tracker.get_latest_entity_values("payment_method") if v in by_method]
-        return by_method[said[-1]] if said else []
+        return by_method[said[-1]] if said and by_method[said[-1]] != [last] else []
 
 
 class ActionShowAnswer(ProcedureAction):

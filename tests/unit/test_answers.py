@@ -205,3 +205,16 @@ async def test_the_button_told_after_the_preparing_answer_gets_the_steps(domain)
     messages, _ = await run(ActionAnswerCancel(), domain, order_status="preparing", cancel_button="shown",
                             last_answer="cancel_preparing", shown_answers=["cancel_preparing"])
     assert texts(messages) == rendered("cancel_allowed")
+
+
+async def test_a_follow_up_naming_the_same_payment_method_is_a_follow_up(domain):
+    tracker = make_tracker(intent="followup", slots={"last_answer": "refund_credit_card",
+                                                     "payment_method": "credit_card",
+                                                     "shown_answers": ["refund_credit_card"]},
+                           entities=[{"entity": "followup", "value": "how_long", "start": 20},
+                                     {"entity": "payment_method", "value": "credit_card", "start": 5}])
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFollowup().run(dispatcher, tracker, domain)
+    assert "資料に記載がないため" not in texts(dispatcher.messages)
+    assert texts(dispatcher.messages) == rendered("refund_timing")
+
