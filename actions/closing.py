@@ -15,7 +15,9 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-RESPONSES = {"thanks": "utter_you_are_welcome", "nevermind": "utter_nevermind"}
+RESPONSES = {"thanks": "utter_you_are_welcome", "goodbye": "utter_goodbye", "nevermind": "utter_nevermind"}
+# A never mind anywhere in the message wins over a goodbye, and a goodbye over thanks.
+PRECEDENCE = ("nevermind", "goodbye", "thanks")
 
 
 class ActionCloseConversation(Action):
@@ -25,9 +27,8 @@ class ActionCloseConversation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        said = [v for v in tracker.get_latest_entity_values("closing") if v in RESPONSES]
-        # A never mind anywhere in the message wins over thanks at its end.
-        dispatcher.utter_message(response=RESPONSES["nevermind" if "nevermind" in said else "thanks"])
+        said = set(tracker.get_latest_entity_values("closing"))
+        dispatcher.utter_message(response=RESPONSES[next((v for v in PRECEDENCE if v in said), "thanks")])
         if tracker.active_loop_name:
             return [ActiveLoop(None), SlotSet("requested_slot", None)]
         return []

@@ -80,6 +80,18 @@ def topics_of_request(tracker: Tracker, topic: Text, intent: Text) -> Set[Text]:
     return set()
 
 
+def _corrected_or_last_refund_request(tracker: Tracker) -> Optional[Dict[Text, Any]]:
+    """The refund request, or a correction since that names what the refund is for
+    (「返品じゃなくてキャンセルしたんだけど」 to the payment question, role-play 8)."""
+    for parse in _this_sessions_messages(tracker):
+        names = {e.get("entity") for e in parse.get("entities", [])}
+        if "correction" in names and _topics_named(parse) & {"cancel", "return"}:
+            return parse
+        if (parse.get("intent") or {}).get("name") == "refund":
+            return parse
+    return None
+
+
 def _topics_of_refund_request(tracker: Tracker) -> Set[Text]:
     """The topics named by the message that asked about the refund.
 
@@ -87,7 +99,7 @@ def _topics_of_refund_request(tracker: Tracker) -> Set[Text]:
     order was cancelled (so it never shipped); 「キャンセルが間に合わなかった」 says it was
     not, so the goods go back.
     """
-    parse = last_request(tracker, ("refund",))
+    parse = _corrected_or_last_refund_request(tracker)
     if parse is None:
         return set()
     topics = _topics_named(parse)

@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional
 from urllib.parse import urlsplit
 
 import requests
+import yaml
 
 # The benchmark and `make run` start servers the same way; one definition of each.
 from devtools.endpoints import write_endpoints
@@ -127,3 +128,10 @@ def socket_turn(url: str, session_id: str, text: Optional[str] = None, raw: Any 
         # Without abort, the client waits for its pending long-poll (up to 25 s).
         client.eio.disconnect(abort=True)
     return "\n".join(replies)
+
+
+def pipeline_settings(component: type) -> Dict[str, Any]:
+    """A custom NLU component's settings as config.yml gives them, over its defaults."""
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    config = next(c for c in pipeline if c["name"].endswith(component.__name__))
+    return {**component.get_default_config(), **{k: v for k, v in config.items() if k != "name"}}

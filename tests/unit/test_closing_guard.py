@@ -4,19 +4,15 @@ from __future__ import annotations
 from typing import List, Optional
 
 import pytest
-import yaml
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.closing_guard import ClosingGuard
-from tests.helpers import ROOT
+from tests.helpers import pipeline_settings
 
 
 @pytest.fixture(scope="module")
 def guard() -> ClosingGuard:
-    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
-    config = next(c for c in pipeline if c["name"].endswith("ClosingGuard"))
-    settings = {**ClosingGuard.get_default_config(), **{k: v for k, v in config.items() if k != "name"}}
-    return ClosingGuard(settings)
+    return ClosingGuard(pipeline_settings(ClosingGuard))
 
 
 def read(guard: ClosingGuard, text: str, ranking: List[str], entities: Optional[List[str]] = None) -> str:

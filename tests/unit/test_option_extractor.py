@@ -160,6 +160,16 @@ READ = [
     ("何度も問い合わせているのにまだ届かないんですけど", ("mood", "upset")),
     ("本当に困っています", ("mood", "upset")),
     ("最悪。キャンセルしたい", ("mood", "upset")),
+    # Role-play 8.
+    ("じゃあ出品者にはどうやって連絡すればいいの？", ("uncovered_detail", "seller_contact")),
+    ("ショップと直接やり取りしたいです", ("uncovered_detail", "seller_contact")),
+    ("注文番号も伝えたほうがいいですか？", ("uncovered_detail", "order_number")),
+    ("ヘルプというのは画面のどのあたりにございますか。見当たりませんで", ("followup", "where_help")),
+    ("ヘルプってどこにあるの", ("followup", "where_help")),
+    ("1日から3日というのは、携帯の請求から差し引かれるまでの日数ですか？", ("followup", "meaning")),
+    ("3日って何の日数？", ("followup", "meaning")),
+    ("さようでございますか。では孫に聞いてみます。ごきげんよう", ("closing", "goodbye")),
+    ("わかりました。では孫に聞いてみます", ("closing", "thanks")),
 ]
 
 
@@ -213,6 +223,12 @@ NOT_READ = [
     ("今月に注文した商品が届きません", "uncovered_detail", "billing"),
     ("キャンセル完了のメールが来ました", "uncovered_detail", "no_mail"),
     ("まだ発送準備に入ってないみたいです", "order_status", "preparing"),
+    # Role-play 8: a request redirected, not dropped; an order number given, not asked about.
+    ("キャンセルしたいわけではなく、ペナルティについて知りたいです", "closing", "nevermind"),
+    ("注文番号は123-4567です。キャンセルしたい", "uncovered_detail", "order_number"),
+    ("出品者から連絡がありました", "uncovered_detail", "seller_contact"),
+    ("ヘルプから問い合わせました", "followup", "where_help"),
+    ("返金は3日後というのは確かですか", "followup", "meaning"),
     ("キャンセルしないとどうなりますか", "closing", "nevermind"),
     # Role-play 5: the refund asked about, not the payment (both read as gift cards).
     ("返金ってギフト券になっちゃうんですか？カードに戻してほしいんです", "payment_method", "gift_card"),

@@ -1,0 +1,41 @@
+"""A question about what the bot just said is a follow-up, whatever its words (role-play 8)."""
+from __future__ import annotations
+
+from typing import List, Tuple
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu_components.entity_intent import EntityIntent
+from tests.helpers import pipeline_settings
+
+
+@pytest.fixture(scope="module")
+def component() -> EntityIntent:
+    return EntityIntent(pipeline_settings(EntityIntent))
+
+
+def intent_of(component: EntityIntent, entities: List[Tuple[str, str]], ranking: List[str]) -> dict:
+    message = Message(data={
+        "text": "x",
+        "intent": {"name": ranking[0], "confidence": 0.9},
+        "intent_ranking": [{"name": name, "confidence": 0.9 - i / 10} for i, name in enumerate(ranking)],
+        "entities": [{"entity": e, "value": v} for e, v in entities],
+    })
+    return component.process([message])[0].get("intent")
+
+
+@pytest.mark.parametrize("value", ["meaning", "where_help"])
+def test_a_question_about_the_answer_is_a_followup(component: EntityIntent, value: str) -> None:
+    intent = intent_of(component, [("topic", "refund"), ("followup", value)], ["shipping_delay", "followup"])
+    assert intent == {"name": "followup", "confidence": pytest.approx(0.8)}  # its own rank kept
+
+
+def test_a_followup_the_classifier_did_not_rank_gets_full_confidence(component: EntityIntent) -> None:
+    assert intent_of(component, [("followup", "meaning")], ["thanks"])["name"] == "followup"
+
+
+@pytest.mark.parametrize("entities", [[("followup", "how_long")], [("topic", "refund")], []])
+def test_other_entities_keep_the_classifiers_intent(component: EntityIntent,
+                                                    entities: List[Tuple[str, str]]) -> None:
+    assert intent_of(component, entities, ["refund", "followup"])["name"] == "refund"
