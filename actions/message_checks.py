@@ -24,7 +24,7 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.slot_values import allowed_values, canonical
-from actions.topics import ENDING_INTENTS, PENDING_SLOT, already_taken, pending_after
+from actions.topics import ENDING_INTENTS, PENDING_SLOT, already_taken, asked_with_an_answer, pending_after
 from common.knowledge import load
 from common.personal_data import placeholders_in
 from common.renderer import render
@@ -68,7 +68,10 @@ class ValidateSlotMappings(ValidationAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent in ENDING_INTENTS and tracker.get_slot(PENDING_SLOT):
             return [SlotSet(PENDING_SLOT, None)]
-        pending = None if already_taken(tracker) else pending_after(tracker.latest_message)
+        asked = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
+        pending = None if already_taken(tracker) else (
+            pending_after(tracker.latest_message)
+            or asked_with_an_answer(tracker.latest_message, tracker.active_loop_name, asked))
         if not pending:
             return []
         dispatcher.utter_message(text=load().several_topics)

@@ -40,6 +40,20 @@ def pending_after(message: Dict[Text, Any]) -> Optional[List[Text]]:
     return [t for t in dict.fromkeys(named) if t in topics and t not in requested]
 
 
+def asked_with_an_answer(message: Dict[Text, Any], form: Optional[Text],
+                         asked: Optional[Text]) -> Optional[List[Text]]:
+    """The topic a message asks about while it answers the open question of another
+    topic's form (role-play 8: 「Amazonから発送です。で、ギフトカードの返金は？」 to the seller
+    question got the return steps only): it comes after the answer."""
+    if not form or not asked:
+        return None
+    if not any(e.get("entity") in (asked, f"{asked}_answer") for e in message.get("entities", [])):
+        return None
+    intent = (message.get("intent") or {}).get("name")
+    other = [name for name, topic in load().topics.items() if topic.intent == intent and topic.action != form]
+    return other or None
+
+
 def already_taken(tracker: Tracker) -> bool:
     """Whether this message's topics were already taken: Rasa runs the slot checks again
     when a form starts, on the same message, and the topic would come back for ever."""

@@ -170,6 +170,10 @@ READ = [
     ("3日って何の日数？", ("followup", "meaning")),
     ("さようでございますか。では孫に聞いてみます。ごきげんよう", ("closing", "goodbye")),
     ("わかりました。では孫に聞いてみます", ("closing", "thanks")),
+    ("はぁ…まあいいや、電話してみる", ("closing", "thanks")),
+    ("受け取るまで待つしかないってこと？", ("followup", "only_wait")),
+    ("じゃあ届くのを待つしかないですか", ("followup", "only_wait")),
+    ("しょうひんりれき と ちゅうもんりれき、どっちでも いいんですか", ("followup", "either_route")),
 ]
 
 
@@ -228,6 +232,9 @@ NOT_READ = [
     ("注文番号は123-4567です。キャンセルしたい", "uncovered_detail", "order_number"),
     ("出品者から連絡がありました", "uncovered_detail", "seller_contact"),
     ("ヘルプから問い合わせました", "followup", "where_help"),
+    ("電話してみるとどうなりますか", "closing", "thanks"),
+    ("注文履歴を見ました", "followup", "either_route"),
+    ("到着まで待つことにします", "followup", "only_wait"),
     ("返金は3日後というのは確かですか", "followup", "meaning"),
     ("キャンセルしないとどうなりますか", "closing", "nevermind"),
     # Role-play 5: the refund asked about, not the payment (both read as gift cards).

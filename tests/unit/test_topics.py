@@ -82,3 +82,24 @@ async def test_the_topics_are_taken_from_a_message_once(domain):
     dispatcher = CollectingDispatcher()
     events = await ValidateSlotMappings().get_validation_events(dispatcher, tracker, domain)
     assert not any(e.get("name") == "pending_topics" for e in events) and not dispatcher.messages
+
+
+async def test_an_answer_that_asks_another_topic_keeps_that_topic_for_after(domain):
+    """Role-play 8: 「Amazonから発送です。で、ギフトカードの返金は？」 to the seller question got
+    the return steps only; the refund comes after them."""
+    entities = [{"entity": "seller", "value": "amazon"}, {"entity": "payment_method", "value": "gift_card"},
+                {"entity": "topic", "value": "refund"}]
+    tracker = make_tracker(intent="refund", entities=entities, active_loop="return_form",
+                           slots={"requested_slot": "seller"})
+    events = await ValidateSlotMappings().get_validation_events(CollectingDispatcher(), tracker, domain)
+    assert SlotSet("pending_topics", ["refund"]) in events
+    # Not an answer: the form's own topic switch handles it, nothing is kept.
+    other = make_tracker(intent="refund", entities=entities[1:], active_loop="return_form",
+                         slots={"requested_slot": "seller"})
+    events = await ValidateSlotMappings().get_validation_events(CollectingDispatcher(), other, domain)
+    assert not any(e.get("name") == "pending_topics" for e in events)
+    # An answer with the form's own topic asks nothing more.
+    same = make_tracker(intent="return_item", entities=entities[:1], active_loop="return_form",
+                        slots={"requested_slot": "seller"})
+    events = await ValidateSlotMappings().get_validation_events(CollectingDispatcher(), same, domain)
+    assert not any(e.get("name") == "pending_topics" for e in events)
