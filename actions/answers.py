@@ -152,6 +152,17 @@ class ActionAnswerContact(ProcedureAction):
         channel = canonical_slot(tracker, "contact_channel", domain)
         return [self.by_channel[channel]] if channel else GAVE_UP
 
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        """Thanks naming the channel whose steps were just given is thanks, not a request for
+        them again (role-play 9: 「向こうからかけてくれるのね。…サンキュー」 got the reminder)."""
+        thanks = (tracker.latest_message.get("intent") or {}).get("name") == "thanks"
+        if thanks and self.parts(tracker, domain) == [tracker.get_slot(LAST_ANSWER_SLOT)]:
+            dispatcher.utter_message(response="utter_you_are_welcome")
+            return [SlotSet(slot, None) for slot in self.consumed_slots]
+        return await super().run(dispatcher, tracker, domain)
+
     def before_answer(self, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         """The summary for the operator: what the customer told the bot, to paste or read out."""
         values = {slot: canonical_slot(tracker, slot, domain) for slot in load().handoff.slots}
@@ -265,7 +276,8 @@ class ActionAnswerFollowup(ProcedureAction):
     sets_context = False  # 「何日？」 then 「確認方法は？」 both refer to the same answer
 
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
-        if next(tracker.get_latest_entity_values("uncovered_detail"), None) is not None:
+        uncovered = next(tracker.get_latest_entity_values("uncovered_detail"), None) is not None
+        if uncovered and next(tracker.get_latest_entity_values("second_question"), None) is None:
             return [NOT_COVERED]  # 「キャンセルのメールが来なかったら？」: not when it comes
         switched = self.another_payment_method(tracker)
         if switched:
@@ -279,7 +291,9 @@ class ActionAnswerFollowup(ProcedureAction):
                    for e in found]
         # The first question the document answers (role-play 4: 「どっちが早いん？待たされる
         # のだるい」 is about the faster channel, not a wait the document gives no figure for).
-        return [next((a for a in answers if a != NOT_COVERED), NOT_COVERED)]
+        covered = next((a for a in answers if a != NOT_COVERED), NOT_COVERED)
+        # With a second question the guide does not answer, both (role-play 9).
+        return [covered, NOT_COVERED] if uncovered and covered != NOT_COVERED else [covered]
 
     @staticmethod
     def another_payment_method(tracker: Tracker) -> List[Text]:

@@ -24,7 +24,14 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.slot_values import allowed_values, canonical
-from actions.topics import ENDING_INTENTS, PENDING_SLOT, already_taken, asked_with_an_answer, pending_after
+from actions.topics import (
+    ENDING_INTENTS,
+    PENDING_SLOT,
+    after_a_detail_not_covered,
+    already_taken,
+    asked_with_an_answer,
+    pending_after,
+)
 from common.knowledge import load
 from common.personal_data import placeholders_in
 from common.renderer import render
@@ -71,7 +78,8 @@ class ValidateSlotMappings(ValidationAction):
         asked = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
         pending = None if already_taken(tracker) else (
             pending_after(tracker.latest_message)
-            or asked_with_an_answer(tracker.latest_message, tracker.active_loop_name, asked))
+            or asked_with_an_answer(tracker.latest_message, tracker.active_loop_name, asked)
+            or after_a_detail_not_covered(tracker.latest_message))
         if not pending:
             return []
         dispatcher.utter_message(text=load().several_topics)

@@ -40,7 +40,8 @@ class ClosingGuard(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         return {
             # Read as the end of the talk; a question is none of them.
-            "closing_intents": ["thanks", "goodbye", "nevermind"],
+            # 「受け取り拒否したらダメなんですか？」 (role-play 9) is no plain no.
+            "closing_intents": ["thanks", "goodbye", "nevermind", "deny"],
             # Read as the end of the talk, a plain no or 「ボットなの？」; a message naming an option
             # is an answer (「え、わかんないの？ドコモ払いにしてたんだけど」, role-play 6).
             "answered_intents": ["thanks", "goodbye", "nevermind", "deny", "bot_challenge"],
@@ -48,6 +49,9 @@ class ClosingGuard(GraphComponent, IntentClassifier):
             # Entities that name an option; set in config.yml.
             "content_entities": [],
             "closing_entity": "closing",
+            # Asides of a message that ends the talk, not questions (role-play 9: 「…こちらから
+            # かけるのではなく、…いただけるのですね。…ありがとうございました。」 got 「資料に記載がない」).
+            "aside_entities": ["uncovered_detail", "followup"],
             # Checked on the last 40 characters only, so the check stays linear and short.
             "asking_pattern": r"[?？]",
         }
@@ -58,6 +62,7 @@ class ClosingGuard(GraphComponent, IntentClassifier):
         self.answer_intent = config["answer_intent"]
         self.content_entities = set(config["content_entities"])
         self.closing_entity = config["closing_entity"]
+        self.aside_entities = set(config["aside_entities"])
         self.asking = re.compile(config["asking_pattern"])
 
     @classmethod
@@ -70,7 +75,19 @@ class ClosingGuard(GraphComponent, IntentClassifier):
             intent = self.reread(message)
             if intent is not None:
                 message.set(INTENT, intent, add_to_output=True)
+            self.drop_asides(message)
         return messages
+
+    def drop_asides(self, message: Message) -> None:
+        """A message that ends the talk and asks nothing has no question to answer."""
+        entities = message.get(ENTITIES) or []
+        if not any(e.get("entity") == self.closing_entity for e in entities):
+            return
+        if self.asking.search((message.get(TEXT) or "")[-40:]):
+            return
+        kept = [e for e in entities if e.get("entity") not in self.aside_entities]
+        if len(kept) < len(entities):
+            message.set(ENTITIES, kept, add_to_output=True)
 
     def reread(self, message: Message) -> Optional[Dict[Text, Any]]:
         """The intent a closing-looking answer or question really has, or None to keep it."""

@@ -5,7 +5,12 @@ A question about what the bot has just said (「1日から3日というのは、
 the classifier like the topic of its words: it got the not-shipped block and
 「どういたしまして」 (role-play 8). Whatever its words, such a question is a follow-up, so the
 pattern that recognises it (``data/nlu/options.yml``) decides the intent. config.yml lists
-the entity values that do.
+the entity values that do (``intents``).
+
+The classifier also reads 「まだ届いておりません」 as a delivery question in a message that asks
+to cancel (role-play 9); where config.yml says so (``topic_overrules``), the one topic such
+a message names decides. It decides too between the two intents the classifier could not
+choose from (``nlu_fallback``), when it is one of them (``undecided``).
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_TYPE,
@@ -32,11 +38,15 @@ from rasa.shared.nlu.training_data.message import Message
 class EntityIntent(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # {entity: {value: intent}}
-        return {"intents": {}}
+        # intents: {entity: {value: intent}}; topic_overrules: {intent read: {topic: intent}}
+        # undecided: {topic: intent}, for nlu_fallback between its two best intents
+        return {"intents": {}, "topic_overrules": {}, "undecided": {}, "topic_entity": "topic"}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.intents: Dict[Text, Dict[Text, Text]] = config["intents"]
+        self.overrules: Dict[Text, Dict[Text, Text]] = config["topic_overrules"]
+        self.undecided: Dict[Text, Text] = config["undecided"]
+        self.topic_entity: Text = config["topic_entity"]
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -51,14 +61,32 @@ class EntityIntent(GraphComponent, IntentClassifier):
         return messages
 
     def meant(self, message: Message) -> Optional[Dict[Text, Any]]:
-        """The intent the first listed entity value means, with the classifier's own
-        confidence for it where it ranked it; None when no listed value is present."""
-        for entity in message.get(ENTITIES) or []:
+        """The intent the first listed entity value means, else the one topic named where
+        the intent read is overruled; None to keep the classifier's."""
+        entities = message.get(ENTITIES) or []
+        for entity in entities:
             by_value = self.intents.get(entity.get(ENTITY_ATTRIBUTE_TYPE), {})
             name = by_value.get(entity.get(ENTITY_ATTRIBUTE_VALUE))
-            if name is None:
-                continue
-            ranked = next((r for r in message.get(INTENT_RANKING_KEY) or []
-                           if r.get(INTENT_NAME_KEY) == name), None)
-            return dict(ranked or {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0})
+            if name is not None:
+                return self.ranked(message, name)
+        topics = {e.get(ENTITY_ATTRIBUTE_VALUE) for e in entities
+                  if e.get(ENTITY_ATTRIBUTE_TYPE) == self.topic_entity}
+        if len(topics) != 1:
+            return None
+        topic = next(iter(topics))
+        read = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if topic in self.overrules.get(read, {}):
+            return self.ranked(message, self.overrules[read][topic])
+        if read == DEFAULT_NLU_FALLBACK_INTENT_NAME and topic in self.undecided:
+            best_two = [r.get(INTENT_NAME_KEY) for r in message.get(INTENT_RANKING_KEY) or []
+                        if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME][:2]
+            if self.undecided[topic] in best_two:
+                return self.ranked(message, self.undecided[topic])
         return None
+
+    @staticmethod
+    def ranked(message: Message, name: Text) -> Dict[Text, Any]:
+        """The intent with the classifier's own confidence for it where it ranked it."""
+        ranked = next((r for r in message.get(INTENT_RANKING_KEY) or []
+                       if r.get(INTENT_NAME_KEY) == name), None)
+        return dict(ranked or {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0})

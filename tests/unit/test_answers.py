@@ -218,3 +218,22 @@ async def test_a_follow_up_naming_the_same_payment_method_is_a_follow_up(domain)
     assert "資料に記載がないため" not in texts(dispatcher.messages)
     assert texts(dispatcher.messages) == rendered("refund_timing")
 
+
+
+async def test_a_second_question_the_guide_does_not_answer_keeps_the_first_answered(domain):
+    """Role-play 9: 「3回ってやばいラインですか？あと自分のアカウントが今どういう評価なのか確認する
+    方法ってある？」: the count the guide speaks of, then the honest not-covered for the rest."""
+    entities = [{"entity": "followup", "value": "how_many_times", "start": 0},
+                {"entity": "second_question", "value": "true", "start": 15},
+                {"entity": "uncovered_detail", "value": "account_standing", "start": 20}]
+    tracker = make_tracker(intent="followup", slots={"last_answer": "cancel_penalty"}, entities=entities)
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFollowup().run(dispatcher, tracker, domain)
+    assert texts(dispatcher.messages) == rendered("penalty_count", "not_covered")
+    # One question about a detail (「キャンセルのメールが来なかったら？」): the honest answer only.
+    single = make_tracker(intent="followup", slots={"last_answer": "cancel_allowed"},
+                          entities=[{"entity": "followup", "value": "how_to_confirm"},
+                                    {"entity": "uncovered_detail", "value": "no_mail"}])
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFollowup().run(dispatcher, tracker=single, domain=domain)
+    assert texts(dispatcher.messages) == rendered("not_covered")

@@ -51,5 +51,29 @@ def test_a_closing_stays_a_closing(guard: ClosingGuard, text: str, entities: Lis
 
 def test_other_intents_and_the_fallback_are_left_alone(guard: ClosingGuard) -> None:
     assert read(guard, "返品したいんですか？", ["return_item", "thanks"]) == "return_item"
-    assert read(guard, "いいえ、違います？", ["deny", "return_item"]) == "deny"  # a no, asked
+    assert read(guard, "いいえ、違います", ["deny", "return_item"]) == "deny"  # a plain no
     assert read(guard, "なにこれ？", ["nlu_fallback", "thanks"]) == "nlu_fallback"
+
+
+def test_a_question_read_as_a_no_gets_the_next_intent(guard: ClosingGuard) -> None:
+    """Role-play 9: 「受け取り拒否したらダメなんですか？」 was read as a no and got the goodbye."""
+    assert read(guard, "受け取り拒否したらダメなんですか？", ["deny", "cancel_penalty"]) == "cancel_penalty"
+
+
+def entities_after(guard: ClosingGuard, text: str, entities: List[str]) -> List[str]:
+    message = Message(data={"text": text, "intent": {"name": "thanks", "confidence": 0.9},
+                            "intent_ranking": [{"name": "thanks", "confidence": 0.9}],
+                            "entities": [{"entity": e, "value": "x"} for e in entities]})
+    return [e["entity"] for e in guard.process([message])[0].get("entities")]
+
+
+def test_the_asides_of_a_closing_are_no_questions(guard: ClosingGuard) -> None:
+    """Role-play 9: 「…こちらからかけるのではなく、…お電話をいただけるのですね。…ありがとうござい
+    ました。」 got 「資料に記載がない」 for the number it mentioned."""
+    text = "こちらからかけるのではなく、お電話をいただけるのですね。ありがとうございました。"
+    assert entities_after(guard, text, ["uncovered_detail", "contact_channel", "closing"]) == [
+        "contact_channel", "closing"]
+    # Asked, or with no closing, the detail stays a question.
+    asked = entities_after(guard, "ありがとう、電話番号は？", ["uncovered_detail", "closing"])
+    assert "uncovered_detail" in asked
+    assert "followup" in entities_after(guard, "待ち時間はどれくらい", ["followup"])

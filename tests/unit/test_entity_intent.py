@@ -39,3 +39,23 @@ def test_a_followup_the_classifier_did_not_rank_gets_full_confidence(component: 
 def test_other_entities_keep_the_classifiers_intent(component: EntityIntent,
                                                     entities: List[Tuple[str, str]]) -> None:
     assert intent_of(component, entities, ["refund", "followup"])["name"] == "refund"
+
+
+def test_a_delivery_complaint_that_asks_one_other_topic_is_that_topic(component: EntityIntent) -> None:
+    """Role-play 9: 「…取り消したいのですが…まだ届いておりません」 got the not-shipped block."""
+    cancel = intent_of(component, [("topic", "cancel")], ["shipping_delay", "cancel_order"])
+    assert cancel["name"] == "cancel_order"
+    assert intent_of(component, [("topic", "penalty")], ["shipping_delay"])["name"] == "cancel_penalty"
+    # Two topics, a topic not listed, or another intent read: the classifier's intent stays.
+    two = [("topic", "cancel"), ("topic", "penalty")]
+    assert intent_of(component, two, ["shipping_delay"])["name"] == "shipping_delay"
+    assert intent_of(component, [("topic", "refund")], ["shipping_delay"])["name"] == "shipping_delay"
+    assert intent_of(component, [("topic", "cancel")], ["refund"])["name"] == "refund"
+
+
+def test_an_undecided_message_goes_to_the_topic_it_names(component: EntityIntent) -> None:
+    """Role-play 9: the classifier fell back between cancel_order and shipping_delay."""
+    ranking = ["nlu_fallback", "shipping_delay", "cancel_order", "greet"]
+    assert intent_of(component, [("topic", "cancel")], ranking)["name"] == "cancel_order"
+    # A topic not among the two it hesitated between: still undecided.
+    assert intent_of(component, [("topic", "refund")], ranking)["name"] == "nlu_fallback"

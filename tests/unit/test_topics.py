@@ -98,8 +98,28 @@ async def test_an_answer_that_asks_another_topic_keeps_that_topic_for_after(doma
                          slots={"requested_slot": "seller"})
     events = await ValidateSlotMappings().get_validation_events(CollectingDispatcher(), other, domain)
     assert not any(e.get("name") == "pending_topics" for e in events)
+    # Read as another topic but not naming it (「…って書いてあるわ」 read as contact): one answer.
+    status = [{"entity": "order_status", "value": "preparing"}]
+    unnamed = make_tracker(intent="contact_support", entities=status, active_loop="cancel_form",
+                           slots={"requested_slot": "order_status"})
+    events = await ValidateSlotMappings().get_validation_events(CollectingDispatcher(), unnamed, domain)
+    assert not any(e.get("name") == "pending_topics" for e in events)
     # An answer with the form's own topic asks nothing more.
     same = make_tracker(intent="return_item", entities=entities[:1], active_loop="return_form",
                         slots={"requested_slot": "seller"})
     events = await ValidateSlotMappings().get_validation_events(CollectingDispatcher(), same, domain)
+    assert not any(e.get("name") == "pending_topics" for e in events)
+
+
+async def test_a_request_asked_with_a_detail_the_guide_lacks_comes_after_the_honest_answer(domain):
+    """Role-play 9: 「注文のキャンセルについて聞きたいのと、あとカスタマーサービスの受付時間も
+    知りたいです」 got only 「資料に記載がない」; the cancel question comes after it."""
+    entities = [{"entity": "topic", "value": "cancel"}, {"entity": "second_question", "value": "true"},
+                {"entity": "uncovered_detail", "value": "hours"}]
+    tracker = make_tracker(intent="cancel_order", entities=entities)
+    events = await ValidateSlotMappings().get_validation_events(CollectingDispatcher(), tracker, domain)
+    assert SlotSet("pending_topics", ["cancel"]) in events
+    # A detail of the request itself (「キャンセル料はかかる？」): no second question.
+    alone = make_tracker(intent="cancel_order", entities=[entities[0], entities[2]])
+    events = await ValidateSlotMappings().get_validation_events(CollectingDispatcher(), alone, domain)
     assert not any(e.get("name") == "pending_topics" for e in events)
