@@ -259,6 +259,14 @@ def _asked_in_this_form(tracker: Tracker, form: Text, slot: Text) -> bool:
     return False
 
 
+def not_covered(tracker: Tracker) -> Text:
+    """The honest answer to a detail the document does not give: what it says next to the
+    detail where the knowledge file has that (「電話番号を教えて」), else not_covered."""
+    by_detail = load().not_covered_by
+    return next((by_detail[v] for v in tracker.get_latest_entity_values("uncovered_detail")
+                 if v in by_detail), NOT_COVERED)
+
+
 class ActionAnswerNotCovered(ProcedureAction):
     """An in-domain question the document does not answer (営業時間, 返品の送料…)."""
 
@@ -266,7 +274,7 @@ class ActionAnswerNotCovered(ProcedureAction):
     sets_context = False
 
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
-        return [NOT_COVERED]
+        return [not_covered(tracker)]
 
 
 class ActionAnswerFollowup(ProcedureAction):
@@ -278,7 +286,7 @@ class ActionAnswerFollowup(ProcedureAction):
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
         uncovered = next(tracker.get_latest_entity_values("uncovered_detail"), None) is not None
         if uncovered and next(tracker.get_latest_entity_values("second_question"), None) is None:
-            return [NOT_COVERED]  # 「キャンセルのメールが来なかったら？」: not when it comes
+            return [not_covered(tracker)]  # 「キャンセルのメールが来なかったら？」: not when it comes
         switched = self.another_payment_method(tracker)
         if switched:
             return switched
@@ -293,7 +301,7 @@ class ActionAnswerFollowup(ProcedureAction):
         # のだるい」 is about the faster channel, not a wait the document gives no figure for).
         covered = next((a for a in answers if a != NOT_COVERED), NOT_COVERED)
         # With a second question the guide does not answer, both (role-play 9).
-        return [covered, NOT_COVERED] if uncovered and covered != NOT_COVERED else [covered]
+        return [covered, not_covered(tracker)] if uncovered and covered != NOT_COVERED else [covered]
 
     @staticmethod
     def another_payment_method(tracker: Tracker) -> List[Text]:

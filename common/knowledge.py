@@ -138,6 +138,8 @@ class Knowledge:
     followups: Dict[str, Followup] = field(default_factory=dict)
     retry_intro: str = ""
     topics: Dict[str, Topic] = field(default_factory=dict)
+    # uncovered detail -> the answer that says what the document says next to it
+    not_covered_by: Dict[str, str] = field(default_factory=dict)
     several_topics: str = ""
     reminder: Reminder = field(default_factory=Reminder)
     handoff: Handoff = field(default_factory=Handoff)
@@ -208,11 +210,15 @@ def parse(raw: dict) -> Knowledge:
             raise KnowledgeError(f"follow-up {kind!r} refers to undefined {missing}")
         followups[kind] = Followup(kind=kind, after=dict(spec["after"]), otherwise=spec["otherwise"],
                                    while_asking=while_asking)
+    not_covered_by = dict(raw.get("not_covered_by", {}))
+    if any(a not in answers for a in not_covered_by.values()):
+        raise KnowledgeError(f"not_covered_by refers to undefined {sorted(not_covered_by.values())}")
     raw_topics = raw.get("topics", {})
     topics = {name: Topic(name=name, intent=spec["intent"], action=spec["action"], next=spec["next"])
               for name, spec in raw_topics.get("by_topic", {}).items()}
     return Knowledge(entries=entries, answers=answers, questions=questions,
                      followups=followups, retry_intro=retry_intro, topics=topics,
+                     not_covered_by=not_covered_by,
                      several_topics=raw_topics.get("several", ""),
                      reminder=Reminder(**raw.get("reminder", {})),
                      handoff=_handoff(raw.get("handoff", {})),

@@ -91,6 +91,7 @@ def test_every_answer_is_reachable_from_an_action():
     reachable.add(NO_REPLY_ANSWER)  # sent by the channels when no reply came in time
     reachable.add(PERSONAL_DATA_ANSWER)  # sent after every message with masked data
     reachable.add(answer_actions.NOT_COVERED)
+    reachable.update(load().not_covered_by.values())  # answer_actions.not_covered
     for followup in load().followups.values():  # action_answer_followup
         reachable.update([*followup.after.values(), *followup.while_asking.values(), followup.otherwise])
     assert reachable == set(load().answers)
@@ -138,3 +139,10 @@ def test_a_missing_source_document_fails_with_one_clear_line(tmp_path) -> None:
         timeout=120)
     assert result.returncode == 1
     assert f"source document not found at {missing}: put it there, or set SEED_DOCUMENT" in result.stdout
+
+
+def test_a_not_covered_answer_of_no_answer_is_refused_at_load():
+    raw = yaml.safe_load(KNOWLEDGE_FILE.read_text(encoding="utf-8"))
+    raw["not_covered_by"]["number"] = "no_such_answer"
+    with pytest.raises(KnowledgeError):
+        parse(raw)
