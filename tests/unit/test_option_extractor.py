@@ -176,6 +176,9 @@ READ = [
     ("まあいいわ電話する", ("closing", "thanks")),
     ("では孫に頼んで、電話をかけてもらうようにしてみます。ありがとさん。", ("closing", "thanks")),
     ("電話とチャットどっちがおすすめ？", ("followup", "which_is_faster")),
+    ("ありがとうございます。早速チャットしてみます。", ("closing", "thanks")),
+    ("注文履歴ってそれどこ？スマホのアプリなんだけど", ("uncovered_detail", "screen_location")),
+    ("待つべきか取り消すべきか迷っております", ("followup", "wait_or_cancel")),
     ("アマゾンさんに電話したいんじゃが、番号を教えてもらえんかの", ("uncovered_detail", "number")),
     # Role-play 9.
     ("返品じゃなくてキャンセルしたんですけど、その場合も1日から3日ですか？", ("refund_for", "cancelled")),
@@ -274,6 +277,8 @@ NOT_READ = [
     ("じゃあ届いたら受け取り拒否すればいいだろ", "order_status", "delivered"),
     ("きゃんせるしてほかの店でかおうかな", "seller", "marketplace"),
     ("いや、問い合わせ方法じゃなくて、返金の受け取り方の話です", "topic", "contact"),
+    ("交換できなかった場合に備えて、返品方法を教えてください", "uncovered_detail", "exchange"),
+    ("交換はわからないのですね", "uncovered_detail", "exchange"),
     ("おはようございます。注文がまだ届きません", "greeting", "only"),
     ("注文のことで相談があります。キャンセルしたい", "greeting", "only"),
     ("カスタマーサービスに相談したい", "greeting", "only"),
