@@ -179,6 +179,9 @@ READ = [
     ("ありがとうございます。早速チャットしてみます。", ("closing", "thanks")),
     ("注文履歴ってそれどこ？スマホのアプリなんだけど", ("uncovered_detail", "screen_location")),
     ("待つべきか取り消すべきか迷っております", ("followup", "wait_or_cancel")),
+    ("届かない物をどうやって返品すんだよ。紛失してんじゃないの？", ("uncovered_detail", "lost_parcel")),
+    ("マケプレやけん出品者に送り返すっちゃないと？", ("uncovered_detail", "return_address")),
+    ("先にキャンセルリクエスト出しとけばセーフってこと？", ("uncovered_detail", "cancel_request_first")),
     ("アマゾンさんに電話したいんじゃが、番号を教えてもらえんかの", ("uncovered_detail", "number")),
     # Role-play 9.
     ("返品じゃなくてキャンセルしたんですけど、その場合も1日から3日ですか？", ("refund_for", "cancelled")),
