@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import uuid
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
-from tests.helpers import LOGS, MODEL, RASA, Bot, RasaServer, Server, free_port
+from tests.helpers import HELD_OUT, LOGS, MODEL, RASA, RESULTS, Bot, RasaServer, Server, free_port, run_rasa
 from tests.services import PostgresServer, RedisServer
 
 # Every process the suite starts inherits this mark, so that one left running at the end
@@ -60,6 +61,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def trained_model() -> str:
     assert MODEL.exists(), "run `make test` (it trains the model first)"
     return str(MODEL)
+
+
+@pytest.fixture(scope="session")
+def heldout_run(trained_model: str) -> Path:
+    """``rasa test nlu`` of the trained model on the held-out set, once per session: the NLU
+    gate reads its report, the determinism check its prediction for each message
+    (``--successes``). The folder is emptied first, so no file of an earlier run is read."""
+    out = RESULTS / "nlu"
+    shutil.rmtree(out, ignore_errors=True)
+    result = run_rasa(["test", "nlu", "--model", trained_model, "--nlu", str(HELD_OUT),
+                       "--out", str(out), "--successes"])
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ from devtools.processes import child_env as env
 SEED = Path(os.environ.get("SEED_DOCUMENT")
             or ROOT.parent / "shared" / "seed" / "000_6b12e8a23907bd29.txt")
 LOGS = RESULTS / "logs"
+HELD_OUT = ROOT / "tests" / "nlu"  # the held-out set: never trained on (tests/test_nlu_heldout.py)
 
 
 def run_rasa(args: List[str], timeout: int = 1200) -> subprocess.CompletedProcess:
