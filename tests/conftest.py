@@ -10,7 +10,19 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
-from tests.helpers import HELD_OUT, LOGS, MODEL, RASA, RESULTS, Bot, RasaServer, Server, free_port, run_rasa
+from tests.helpers import (
+    HELD_OUT,
+    LOGS,
+    MODEL,
+    RASA,
+    RESULTS,
+    Bot,
+    RasaServer,
+    Server,
+    free_port,
+    production_server,
+    run_rasa,
+)
 from tests.services import PostgresServer, RedisServer
 
 # Every process the suite starts inherits this mark, so that one left running at the end
@@ -103,14 +115,24 @@ def rasa_process(trained_model: str, tmp_path_factory) -> Iterator[RasaServer]:
 
 
 @pytest.fixture(scope="session")
-def rasa_with_action_server(trained_model: str, action_server: str, tmp_path_factory) -> Iterator[str]:
-    """A Rasa server that calls the action server, as production runs it."""
+def remote_actions_process(trained_model: str, action_server: str, tmp_path_factory) -> Iterator[RasaServer]:
+    """The shared Rasa server that calls the action server, as production runs it.
+
+    With debug logging (every user message logged), so that tests/e2e/test_personal_data.py
+    can read its log and its tracker store for personal data; the other tests that use it
+    only talk to it, each with senders of its own.
+    """
     server = RasaServer("rasa_remote_actions", trained_model, action_server,
-                        tmp_path_factory.mktemp("rasa_remote"))
+                        tmp_path_factory.mktemp("rasa_remote"), extra_args=["--debug"])
     try:
-        yield server.start().url
+        yield server.start()
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa_with_action_server(remote_actions_process: RasaServer) -> str:
+    return remote_actions_process.url
 
 
 @pytest.fixture(scope="session")
@@ -126,6 +148,23 @@ def bot(rasa_server: str) -> Bot:
 @pytest.fixture
 def sender() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def production_rasa(backing_services: Tuple[PostgresServer, RedisServer], trained_model: str,
+                    action_server: str, tmp_path_factory) -> Iterator[RasaServer]:
+    """A Rasa server of the production profile on the session's PostgreSQL and Redis.
+
+    Shared by the outage tests and the scale-out test (its first instance): a test that
+    stops or freezes the database brings it back before it ends, and each uses senders
+    of its own.
+    """
+    server = production_server("rasa_production", backing_services, trained_model, action_server,
+                               tmp_path_factory.mktemp("production"))
+    try:
+        yield server.start()
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

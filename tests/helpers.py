@@ -6,7 +6,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 import requests
@@ -16,6 +16,7 @@ from devtools.endpoints import write_endpoints
 from devtools.paths import MODEL, RASA, RESULTS, ROOT, VENV_BIN  # noqa: F401
 from devtools.processes import QUIET_ENV, Server, free_port  # noqa: F401
 from devtools.processes import child_env as env
+from tests.services import PostgresServer, RedisServer
 
 # The source document the knowledge file quotes: one setting, SEED_DOCUMENT, with the
 # workplace's layout as the default (the clone next to ../shared/).
@@ -76,6 +77,15 @@ class RasaServer(Server):
     def restart(self) -> None:
         self.stop()
         self.start()
+
+
+def production_server(name: str, services: Tuple[PostgresServer, RedisServer], model: str,
+                      action_server: str, workdir: Path, **variables: str) -> RasaServer:
+    """A Rasa server (not started) of the production profile on ``services``; ``variables``
+    override theirs (a port behind a black hole, another database)."""
+    postgres, redis_server = services
+    return RasaServer(name, model, action_server, workdir,
+                      production_env={**postgres.env(), **redis_server.env(), **variables})
 
 
 class Bot:

@@ -17,28 +17,24 @@ from typing import Iterator
 import pytest
 import requests
 
-from tests.helpers import Bot, RasaServer, socket_turn
+from tests.helpers import Bot, RasaServer, production_server, socket_turn
 from tests.services import BlackHole
 
 APOLOGY = "この会話を続けることができません"
 
 
 @pytest.fixture
-def production_rasa(backing_services, trained_model: str, action_server: str,
-                    tmp_path) -> Iterator[RasaServer]:
-    postgres, redis_server = backing_services
-    server = RasaServer("rasa_outage", trained_model, action_server, tmp_path,
-                        production_env={**postgres.env(), **redis_server.env()}).start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def healthy_rasa(production_rasa: RasaServer) -> RasaServer:
+    """The session's production server (tests/conftest.py), once it reports the database
+    reachable: each test starts from there, whatever the test before it did to the database."""
+    wait_until_healthy(production_rasa.url)
+    return production_rasa
 
 
-def test_outage_is_loud_and_loses_nothing(backing_services, production_rasa: RasaServer) -> None:
+def test_outage_is_loud_and_loses_nothing(backing_services, healthy_rasa: RasaServer) -> None:
     postgres, _ = backing_services
-    bot = Bot(production_rasa.url)
-    health = f"{production_rasa.url}/webhooks/rest/health"
+    bot = Bot(healthy_rasa.url)
+    health = f"{healthy_rasa.url}/webhooks/rest/health"
     sender = f"outage-{uuid.uuid4().hex[:8]}"
 
     assert "ステータス" in bot.say(sender, "注文をキャンセルしたい")
@@ -61,15 +57,15 @@ def test_outage_is_loud_and_loses_nothing(backing_services, production_rasa: Ras
     assert [json.loads(data)["text"] for (data,) in rows] == ["注文をキャンセルしたい", "出荷準備中です"]
 
 
-def test_a_frozen_database_never_stalls_the_bot(backing_services, production_rasa: RasaServer) -> None:
+def test_a_frozen_database_never_stalls_the_bot(backing_services, healthy_rasa: RasaServer) -> None:
     """PostgreSQL stopped with SIGSTOP (it accepts connections and never answers) while 8
     customers write at once: each gets an answer or the apology, the health endpoint answers,
     and once the database is back every acknowledged message is stored. (Before: the ping and
     Rasa's own SQL calls ran on the event loop, and every customer hung with the database.)
     The request timeouts only turn a hang into a failure; times are for `make bench`."""
     postgres, _ = backing_services
-    bot = Bot(production_rasa.url)
-    health = f"{production_rasa.url}/webhooks/rest/health"
+    bot = Bot(healthy_rasa.url)
+    health = f"{healthy_rasa.url}/webhooks/rest/health"
     senders = [f"frozen-{i}-{uuid.uuid4().hex[:6]}" for i in range(8)]
     for sender in senders:
         assert "ステータス" in bot.say(sender, "注文をキャンセルしたい")
@@ -86,7 +82,7 @@ def test_a_frozen_database_never_stalls_the_bot(backing_services, production_ras
     finally:
         for pid in frozen:
             os.kill(pid, signal.SIGCONT)
-    wait_until_healthy(production_rasa.url)
+    wait_until_healthy(healthy_rasa.url)
     for sender, reply in zip(senders, replies):
         rows = postgres.query(
             "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id", sender)
@@ -115,10 +111,9 @@ def test_a_black_holed_database_never_stalls_the_bot(
     """The database's address accepts connections and never answers (a dead link, a hung
     host): 8 customers writing at once each get an answer or the apology, the health
     endpoint answers, and afterwards every acknowledged message is stored."""
-    postgres, redis_server = backing_services
-    server = RasaServer("rasa_black_hole", trained_model, action_server, tmp_path,
-                        production_env={**postgres.env(), **redis_server.env(),
-                                        "POSTGRES_PORT": str(black_hole.port)}).start()
+    postgres, _ = backing_services
+    server = production_server("rasa_black_hole", backing_services, trained_model, action_server, tmp_path,
+                               POSTGRES_PORT=str(black_hole.port)).start()
     try:
         bot = Bot(server.url)
         senders = [f"holed-{i}-{uuid.uuid4().hex[:6]}" for i in range(8)]
@@ -152,13 +147,11 @@ def test_rasa_starts_behind_a_black_holed_database(
 ) -> None:
     """Rasa's SQL store connects in its constructor; without a connect timeout the server
     never came up while the database did not answer."""
-    postgres, redis_server = backing_services
+    postgres, _ = backing_services
     postgres.create_database("started_behind_hole")
     black_hole.black_hole()
-    server = RasaServer("rasa_behind_hole", trained_model, action_server, tmp_path,
-                        production_env={**postgres.env(), **redis_server.env(),
-                                        "POSTGRES_PORT": str(black_hole.port),
-                                        "POSTGRES_DB": "started_behind_hole"})
+    server = production_server("rasa_behind_hole", backing_services, trained_model, action_server, tmp_path,
+                               POSTGRES_PORT=str(black_hole.port), POSTGRES_DB="started_behind_hole")
     try:
         server.start()
         sender = f"behind-{uuid.uuid4().hex[:8]}"
@@ -170,17 +163,17 @@ def test_rasa_starts_behind_a_black_holed_database(
         server.stop()
 
 
-def test_outage_is_loud_on_the_chat_page_channel(backing_services, production_rasa: RasaServer) -> None:
+def test_outage_is_loud_on_the_chat_page_channel(backing_services, healthy_rasa: RasaServer) -> None:
     postgres, _ = backing_services
     session = uuid.uuid4().hex
-    assert "ステータス" in socket_turn(production_rasa.url, session, "注文をキャンセルしたい")
+    assert "ステータス" in socket_turn(healthy_rasa.url, session, "注文をキャンセルしたい")
     postgres.stop()
     try:
-        reply = socket_turn(production_rasa.url, session, "出荷準備中です")
+        reply = socket_turn(healthy_rasa.url, session, "出荷準備中です")
         assert APOLOGY in reply and "「カスタマーサービスに連絡」" in reply
     finally:
         postgres.start()
-    reply = socket_turn(production_rasa.url, session, "出荷準備中です")
+    reply = socket_turn(healthy_rasa.url, session, "出荷準備中です")
     assert "「キャンセルできない場合がある」" in reply
 
 
@@ -188,12 +181,11 @@ def test_rasa_started_while_the_database_was_down_creates_its_tables(
     backing_services, trained_model: str, action_server: str, tmp_path
 ) -> None:
     """Rasa only logs that it could not create its tables; the store creates them later."""
-    postgres, redis_server = backing_services
+    postgres, _ = backing_services
     postgres.create_database("started_while_down")
     postgres.stop()
-    server = RasaServer("rasa_started_while_down", trained_model, action_server, tmp_path,
-                        production_env={**postgres.env(), **redis_server.env(),
-                                        "POSTGRES_DB": "started_while_down"})
+    server = production_server("rasa_started_while_down", backing_services, trained_model, action_server,
+                               tmp_path, POSTGRES_DB="started_while_down")
     try:
         try:
             server.start()

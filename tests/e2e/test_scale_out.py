@@ -13,7 +13,7 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
-from tests.helpers import Bot, RasaServer
+from tests.helpers import Bot, RasaServer, production_server
 
 CONVERSATIONS = 16
 SENDERS_AT_ONCE = 8
@@ -25,22 +25,15 @@ TURNS: List[Tuple[str, str]] = [
 
 
 @pytest.fixture(scope="module")
-def two_instances(backing_services, trained_model: str, action_server: str,
+def two_instances(backing_services, production_rasa: RasaServer, trained_model: str, action_server: str,
                   tmp_path_factory) -> Iterator[List[RasaServer]]:
-    postgres, redis_server = backing_services
-    production_env = {**postgres.env(), **redis_server.env()}
-    servers = [
-        RasaServer(f"rasa_instance_{i}", trained_model, action_server,
-                   tmp_path_factory.mktemp(f"instance{i}"), production_env=production_env)
-        for i in (0, 1)
-    ]
+    """The session's production server (tests/conftest.py) and a second one of this module's own."""
+    second = production_server("rasa_instance_1", backing_services, trained_model, action_server,
+                               tmp_path_factory.mktemp("instance1"))
     try:
-        for server in servers:
-            server.start()
-        yield servers
+        yield [production_rasa, second.start()]
     finally:
-        for server in servers:
-            server.stop()
+        second.stop()
 
 
 def converse(instances: List[RasaServer], sender: str) -> List[str]:
