@@ -1,4 +1,4 @@
-"""Session fixtures: the trained model, and the real action + Rasa servers."""
+"""Session fixtures: the trained model, the real action + Rasa servers, long commands in the background."""
 from __future__ import annotations
 
 import os
@@ -10,18 +10,21 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
+from tests.determinism import SecondTraining
 from tests.helpers import (
     HELD_OUT,
+    HELD_OUT_REPORT,
     LOGS,
     MODEL,
     RASA,
-    RESULTS,
+    ROOT,
+    STORIES_REPORT,
+    BackgroundRun,
     Bot,
     RasaServer,
     Server,
     free_port,
     production_server,
-    run_rasa,
 )
 from tests.services import PostgresServer, RedisServer
 
@@ -75,17 +78,74 @@ def trained_model() -> str:
     return str(MODEL)
 
 
+# Session fixtures that start a long command in the background (BackgroundRun): started
+# when the session starts, if a collected test uses them, so that they run in the CPU time
+# the tests leave idle; the tests that need their outcome wait for it.
+BACKGROUND = ("heldout_run", "second_training", "stories_run", "validate_run")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _background_work(request: pytest.FixtureRequest) -> None:
+    used = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
+    for name in BACKGROUND:
+        if name in used:
+            try:
+                request.getfixturevalue(name)
+            except Exception:  # pytest keeps the error for the tests that use the fixture
+                pass
+
+
 @pytest.fixture(scope="session")
-def heldout_run(trained_model: str) -> Path:
+def heldout_run(trained_model: str) -> Iterator[BackgroundRun]:
     """``rasa test nlu`` of the trained model on the held-out set, once per session: the NLU
     gate reads its report, the determinism check its prediction for each message
     (``--successes``). The folder is emptied first, so no file of an earlier run is read."""
-    out = RESULTS / "nlu"
-    shutil.rmtree(out, ignore_errors=True)
-    result = run_rasa(["test", "nlu", "--model", trained_model, "--nlu", str(HELD_OUT),
-                       "--out", str(out), "--successes"])
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
+    shutil.rmtree(HELD_OUT_REPORT, ignore_errors=True)
+    run = BackgroundRun("heldout_nlu", [RASA, "test", "nlu", "--model", trained_model, "--nlu", str(HELD_OUT),
+                                        "--out", str(HELD_OUT_REPORT), "--successes"]).start()
+    try:
+        yield run
+    finally:
+        run.stop()
+
+
+@pytest.fixture(scope="session")
+def heldout_report(heldout_run: BackgroundRun) -> Path:
+    """The folder of the held-out run's reports, once it has succeeded."""
+    finished = heldout_run.finished()
+    assert finished.returncode == 0, finished.output[-3000:]
+    return HELD_OUT_REPORT
+
+
+@pytest.fixture(scope="session")
+def second_training(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecondTraining]:
+    training = SecondTraining(tmp_path_factory.mktemp("second_training")).start()
+    try:
+        yield training
+    finally:
+        training.stop()
+
+
+@pytest.fixture(scope="session")
+def stories_run(trained_model: str) -> Iterator[BackgroundRun]:
+    """``rasa test core`` on tests/stories (tests/test_dialogue_stories.py)."""
+    run = BackgroundRun("test_stories", [
+        RASA, "test", "core", "--model", trained_model, "--stories", str(ROOT / "tests" / "stories"),
+        "--out", str(STORIES_REPORT), "--fail-on-prediction-errors", "--no-plot"]).start()
+    try:
+        yield run
+    finally:
+        run.stop()
+
+
+@pytest.fixture(scope="session")
+def validate_run() -> Iterator[BackgroundRun]:
+    """``rasa data validate --fail-on-warnings`` (tests/test_dialogue_stories.py)."""
+    run = BackgroundRun("data_validate", [RASA, "data", "validate", "--fail-on-warnings"]).start()
+    try:
+        yield run
+    finally:
+        run.stop()
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,9 @@ import os
 import subprocess
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
 import requests
@@ -24,12 +25,41 @@ SEED = Path(os.environ.get("SEED_DOCUMENT")
             or ROOT.parent / "shared" / "seed" / "000_6b12e8a23907bd29.txt")
 LOGS = RESULTS / "logs"
 HELD_OUT = ROOT / "tests" / "nlu"  # the held-out set: never trained on (tests/test_nlu_heldout.py)
+HELD_OUT_REPORT = RESULTS / "nlu"  # its report, the errors and the confusion matrix
+STORIES_REPORT = RESULTS / "core"  # rasa test core on tests/stories
 
 
 def run_rasa(args: List[str], timeout: int = 1200) -> subprocess.CompletedProcess:
     return subprocess.run(
         [RASA, *args], cwd=ROOT, env=env(), capture_output=True, text=True, timeout=timeout
     )
+
+
+@dataclass(frozen=True)
+class Finished:
+    """How a background command ended: its exit status and its output (stdout and stderr)."""
+
+    returncode: int
+    output: str
+
+
+class BackgroundRun(Server):
+    """A long command (``rasa train``, ``rasa test``) started at once at the lowest CPU
+    priority, and waited for where its outcome is needed.
+
+    Why: such a command takes seconds to minutes of CPU, while the suite leaves about one
+    of the two cores idle (it waits on its servers much of the time). Started when the
+    session starts (``BACKGROUND`` in tests/conftest.py) at nice 19, it takes only that
+    idle time, never the servers' or the tests' own, and a test that needs it waits for
+    what is left. Stopped (if still running) like a server, when its fixture ends.
+    """
+
+    def __init__(self, name: str, args: Sequence[str], **extra_env: str) -> None:
+        super().__init__(name, ["nice", "-n", "19", *args], LOGS / f"{name}.log", extra_env=extra_env)
+
+    def finished(self, timeout: float = 1800) -> Finished:
+        assert self.process is not None, f"{self.name} was never started"
+        return Finished(self.process.wait(timeout), self.log_tail(10**8))
 
 
 class RasaServer(Server):

@@ -16,9 +16,9 @@ from tests.helpers import HELD_OUT, ROOT
 
 
 @pytest.fixture(scope="module")
-def report(heldout_run: Path) -> HeldOutMetrics:
+def report(heldout_report: Path) -> HeldOutMetrics:
     """The figures of the session's one ``rasa test nlu`` run on the held-out set (conftest)."""
-    return heldout_metrics(heldout_run)
+    return heldout_metrics(heldout_report)
 
 
 def test_macro_f1_over_in_scope_intents(report: HeldOutMetrics) -> None:
@@ -35,8 +35,8 @@ def test_out_of_scope_stays_out(report: HeldOutMetrics) -> None:
     assert share <= 0.05, leaked
 
 
-def test_confusion_matrix_is_saved(heldout_run: Path) -> None:
-    assert (heldout_run / "intent_confusion_matrix.png").stat().st_size > 0
+def test_confusion_matrix_is_saved(heldout_report: Path) -> None:
+    assert (heldout_report / "intent_confusion_matrix.png").stat().st_size > 0
 
 
 def test_held_out_set_shares_no_example_with_training() -> None:
