@@ -25,6 +25,7 @@ from tests.helpers import (
     Server,
     free_port,
     production_server,
+    wait_until_healthy,
 )
 from tests.services import PostgresServer, RedisServer
 
@@ -211,20 +212,30 @@ def sender() -> str:
 
 
 @pytest.fixture(scope="session")
-def production_rasa(backing_services: Tuple[PostgresServer, RedisServer], trained_model: str,
-                    action_server: str, tmp_path_factory) -> Iterator[RasaServer]:
-    """A Rasa server of the production profile on the session's PostgreSQL and Redis.
-
-    Shared by the outage tests and the scale-out test (its first instance): a test that
-    stops or freezes the database brings it back before it ends, and each uses senders
-    of its own.
-    """
+def shared_production_rasa(backing_services: Tuple[PostgresServer, RedisServer], trained_model: str,
+                           action_server: str, tmp_path_factory) -> Iterator[RasaServer]:
     server = production_server("rasa_production", backing_services, trained_model, action_server,
                                tmp_path_factory.mktemp("production"))
     try:
         yield server.start()
     finally:
         server.stop()
+
+
+@pytest.fixture
+def production_rasa(shared_production_rasa: RasaServer) -> RasaServer:
+    """A Rasa server of the production profile on the session's PostgreSQL and Redis, healthy.
+
+    Shared by the outage tests and the scale-out test (its first instance); each uses
+    senders of its own, and a test that stops or freezes a service brings it back before
+    it ends. Another test may have restarted PostgreSQL while this server was idle; its
+    pooled connections are then dead, and the first message would get the apology (as in
+    production, until a health check). So each test gets it once its health check passes:
+    the failed check drops the dead connections (SQLAlchemy empties the pool on a
+    disconnect).
+    """
+    wait_until_healthy(shared_production_rasa.url)
+    return shared_production_rasa
 
 
 @pytest.fixture(scope="session")

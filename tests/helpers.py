@@ -118,6 +118,14 @@ def production_server(name: str, services: Tuple[PostgresServer, RedisServer], m
                       production_env={**postgres.env(), **redis_server.env(), **variables})
 
 
+def wait_until_healthy(url: str, timeout: float = 60) -> None:
+    """Returns once the Rasa server at ``url`` reports its tracker and lock stores reachable."""
+    deadline = time.monotonic() + timeout
+    while requests.get(f"{url}/webhooks/rest/health", timeout=60).status_code != 200:
+        assert time.monotonic() < deadline, "the database is back, the bot still says it is not"
+        time.sleep(1)
+
+
 class Bot:
     """Talks to the Rasa REST channel like a chat client would."""
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Iterator
@@ -17,24 +16,16 @@ from typing import Iterator
 import pytest
 import requests
 
-from tests.helpers import Bot, RasaServer, production_server, socket_turn
+from tests.helpers import Bot, RasaServer, production_server, socket_turn, wait_until_healthy
 from tests.services import BlackHole
 
 APOLOGY = "この会話を続けることができません"
 
 
-@pytest.fixture
-def healthy_rasa(production_rasa: RasaServer) -> RasaServer:
-    """The session's production server (tests/conftest.py), once it reports the database
-    reachable: each test starts from there, whatever the test before it did to the database."""
-    wait_until_healthy(production_rasa.url)
-    return production_rasa
-
-
-def test_outage_is_loud_and_loses_nothing(backing_services, healthy_rasa: RasaServer) -> None:
+def test_outage_is_loud_and_loses_nothing(backing_services, production_rasa: RasaServer) -> None:
     postgres, _ = backing_services
-    bot = Bot(healthy_rasa.url)
-    health = f"{healthy_rasa.url}/webhooks/rest/health"
+    bot = Bot(production_rasa.url)
+    health = f"{production_rasa.url}/webhooks/rest/health"
     sender = f"outage-{uuid.uuid4().hex[:8]}"
 
     assert "ステータス" in bot.say(sender, "注文をキャンセルしたい")
@@ -57,15 +48,15 @@ def test_outage_is_loud_and_loses_nothing(backing_services, healthy_rasa: RasaSe
     assert [json.loads(data)["text"] for (data,) in rows] == ["注文をキャンセルしたい", "出荷準備中です"]
 
 
-def test_a_frozen_database_never_stalls_the_bot(backing_services, healthy_rasa: RasaServer) -> None:
+def test_a_frozen_database_never_stalls_the_bot(backing_services, production_rasa: RasaServer) -> None:
     """PostgreSQL stopped with SIGSTOP (it accepts connections and never answers) while 8
     customers write at once: each gets an answer or the apology, the health endpoint answers,
     and once the database is back every acknowledged message is stored. (Before: the ping and
     Rasa's own SQL calls ran on the event loop, and every customer hung with the database.)
     The request timeouts only turn a hang into a failure; times are for `make bench`."""
     postgres, _ = backing_services
-    bot = Bot(healthy_rasa.url)
-    health = f"{healthy_rasa.url}/webhooks/rest/health"
+    bot = Bot(production_rasa.url)
+    health = f"{production_rasa.url}/webhooks/rest/health"
     senders = [f"frozen-{i}-{uuid.uuid4().hex[:6]}" for i in range(8)]
     for sender in senders:
         assert "ステータス" in bot.say(sender, "注文をキャンセルしたい")
@@ -82,7 +73,7 @@ def test_a_frozen_database_never_stalls_the_bot(backing_services, healthy_rasa: 
     finally:
         for pid in frozen:
             os.kill(pid, signal.SIGCONT)
-    wait_until_healthy(healthy_rasa.url)
+    wait_until_healthy(production_rasa.url)
     for sender, reply in zip(senders, replies):
         rows = postgres.query(
             "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id", sender)
@@ -96,13 +87,6 @@ def black_hole(backing_services) -> Iterator[BlackHole]:
     postgres, _ = backing_services
     with BlackHole(postgres.port) as hole:
         yield hole
-
-
-def wait_until_healthy(url: str) -> None:
-    deadline = time.monotonic() + 60
-    while requests.get(f"{url}/webhooks/rest/health", timeout=60).status_code != 200:
-        assert time.monotonic() < deadline, "the database is back, the bot still says it is not"
-        time.sleep(1)
 
 
 def test_a_black_holed_database_never_stalls_the_bot(
@@ -163,17 +147,17 @@ def test_rasa_starts_behind_a_black_holed_database(
         server.stop()
 
 
-def test_outage_is_loud_on_the_chat_page_channel(backing_services, healthy_rasa: RasaServer) -> None:
+def test_outage_is_loud_on_the_chat_page_channel(backing_services, production_rasa: RasaServer) -> None:
     postgres, _ = backing_services
     session = uuid.uuid4().hex
-    assert "ステータス" in socket_turn(healthy_rasa.url, session, "注文をキャンセルしたい")
+    assert "ステータス" in socket_turn(production_rasa.url, session, "注文をキャンセルしたい")
     postgres.stop()
     try:
-        reply = socket_turn(healthy_rasa.url, session, "出荷準備中です")
+        reply = socket_turn(production_rasa.url, session, "出荷準備中です")
         assert APOLOGY in reply and "「カスタマーサービスに連絡」" in reply
     finally:
         postgres.start()
-    reply = socket_turn(healthy_rasa.url, session, "出荷準備中です")
+    reply = socket_turn(production_rasa.url, session, "出荷準備中です")
     assert "「キャンセルできない場合がある」" in reply
 
 

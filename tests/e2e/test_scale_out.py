@@ -25,15 +25,15 @@ TURNS: List[Tuple[str, str]] = [
 
 
 @pytest.fixture(scope="module")
-def two_instances(backing_services, production_rasa: RasaServer, trained_model: str, action_server: str,
-                  tmp_path_factory) -> Iterator[List[RasaServer]]:
-    """The session's production server (tests/conftest.py) and a second one of this module's own."""
-    second = production_server("rasa_instance_1", backing_services, trained_model, action_server,
+def second_instance(backing_services, trained_model: str, action_server: str,
+                    tmp_path_factory) -> Iterator[RasaServer]:
+    """The second instance; the first is the session's production server (tests/conftest.py)."""
+    server = production_server("rasa_instance_1", backing_services, trained_model, action_server,
                                tmp_path_factory.mktemp("instance1"))
     try:
-        yield [production_rasa, second.start()]
+        yield server.start()
     finally:
-        second.stop()
+        server.stop()
 
 
 def converse(instances: List[RasaServer], sender: str) -> List[str]:
@@ -46,8 +46,10 @@ def converse(instances: List[RasaServer], sender: str) -> List[str]:
     return problems
 
 
-def test_conversations_alternate_between_instances(backing_services, two_instances) -> None:
+def test_conversations_alternate_between_instances(backing_services, production_rasa: RasaServer,
+                                                   second_instance: RasaServer) -> None:
     postgres, _ = backing_services
+    two_instances = [production_rasa, second_instance]
     senders = [f"scale-{uuid.uuid4().hex[:8]}" for _ in range(CONVERSATIONS)]
     with ThreadPoolExecutor(max_workers=SENDERS_AT_ONCE) as pool:
         problems = [p for result in pool.map(lambda s: converse(two_instances, s), senders) for p in result]
