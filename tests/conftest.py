@@ -10,6 +10,7 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
+from devtools.services import PostgresServer, RedisServer
 from tests.determinism import SecondTraining
 from tests.helpers import (
     HELD_OUT,
@@ -27,7 +28,6 @@ from tests.helpers import (
     production_server,
     wait_until_healthy,
 )
-from tests.services import PostgresServer, RedisServer
 
 # Every process the suite starts inherits this mark, so that one left running at the end
 # is found (and the run fails): a test must stop what it starts, even when it fails.

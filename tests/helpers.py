@@ -17,7 +17,7 @@ from devtools.endpoints import write_endpoints
 from devtools.paths import MODEL, RASA, RESULTS, ROOT, VENV_BIN  # noqa: F401
 from devtools.processes import QUIET_ENV, Server, free_port  # noqa: F401
 from devtools.processes import child_env as env
-from tests.services import PostgresServer, RedisServer
+from devtools.services import PostgresServer, RedisServer
 
 # The source document the knowledge file quotes: one setting, SEED_DOCUMENT, with the
 # workplace's layout as the default (the clone next to ../shared/).

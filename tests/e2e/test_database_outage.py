@@ -16,8 +16,8 @@ from typing import Iterator
 import pytest
 import requests
 
+from devtools.services import BlackHole
 from tests.helpers import Bot, RasaServer, production_server, socket_turn, wait_until_healthy
-from tests.services import BlackHole
 
 APOLOGY = "この会話を続けることができません"
 

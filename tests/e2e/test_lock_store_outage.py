@@ -14,8 +14,8 @@ from typing import Iterator
 import pytest
 import requests
 
+from devtools.services import BlackHole
 from tests.helpers import Bot, RasaServer, production_server
-from tests.services import BlackHole
 
 APOLOGY = "お答えを用意できませんでした"
 ANSWER = "「キャンセルできない場合がある」"
