@@ -57,6 +57,18 @@ class BackgroundRun(Server):
     def __init__(self, name: str, args: Sequence[str], **extra_env: str) -> None:
         super().__init__(name, ["nice", "-n", "19", *args], LOGS / f"{name}.log", extra_env=extra_env)
 
+    def start(self) -> "BackgroundRun":
+        super().start()
+        assert self.process is not None
+        # The command leads a session of its own (Server), and with the kernel's autogroup
+        # scheduling (on by default on Debian) each session is a group that gets a fair
+        # share of the CPU whatever its processes' nice values: the group itself is niced.
+        try:
+            Path(f"/proc/{self.process.pid}/autogroup").write_text("19")
+        except OSError:  # no autogroups: the nice value alone ranks the command
+            pass
+        return self
+
     def finished(self, timeout: float = 1800) -> Finished:
         assert self.process is not None, f"{self.name} was never started"
         return Finished(self.process.wait(timeout), self.log_tail(10**8))
