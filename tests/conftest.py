@@ -87,6 +87,7 @@ BACKGROUND = ("heldout_run", "second_training", "stories_run", "validate_run")
 
 @pytest.fixture(scope="session", autouse=True)
 def _background_work(request: pytest.FixtureRequest) -> None:
+    """Requests the ``BACKGROUND`` fixtures that a collected test uses, before the first test."""
     used = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
     for name in BACKGROUND:
         if name in used:
@@ -102,12 +103,9 @@ def heldout_run(trained_model: str) -> Iterator[BackgroundRun]:
     gate reads its report, the determinism check its prediction for each message
     (``--successes``). The folder is emptied first, so no file of an earlier run is read."""
     shutil.rmtree(HELD_OUT_REPORT, ignore_errors=True)
-    run = BackgroundRun("heldout_nlu", [RASA, "test", "nlu", "--model", trained_model, "--nlu", str(HELD_OUT),
-                                        "--out", str(HELD_OUT_REPORT), "--successes"]).start()
-    try:
-        yield run
-    finally:
-        run.stop()
+    yield from _in_background("heldout_nlu", [
+        RASA, "test", "nlu", "--model", trained_model, "--nlu", str(HELD_OUT), "--out", str(HELD_OUT_REPORT),
+        "--successes"])
 
 
 @pytest.fixture(scope="session")
@@ -130,19 +128,20 @@ def second_training(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Second
 @pytest.fixture(scope="session")
 def stories_run(trained_model: str) -> Iterator[BackgroundRun]:
     """``rasa test core`` on tests/stories (tests/test_dialogue_stories.py)."""
-    run = BackgroundRun("test_stories", [
+    yield from _in_background("test_stories", [
         RASA, "test", "core", "--model", trained_model, "--stories", str(ROOT / "tests" / "stories"),
-        "--out", str(STORIES_REPORT), "--fail-on-prediction-errors", "--no-plot"]).start()
-    try:
-        yield run
-    finally:
-        run.stop()
+        "--out", str(STORIES_REPORT), "--fail-on-prediction-errors", "--no-plot"])
 
 
 @pytest.fixture(scope="session")
 def validate_run() -> Iterator[BackgroundRun]:
     """``rasa data validate --fail-on-warnings`` (tests/test_dialogue_stories.py)."""
-    run = BackgroundRun("data_validate", [RASA, "data", "validate", "--fail-on-warnings"]).start()
+    yield from _in_background("data_validate", [RASA, "data", "validate", "--fail-on-warnings"])
+
+
+def _in_background(name: str, args: List[str]) -> Iterator[BackgroundRun]:
+    """A fixture's body: the command started in the background, stopped when the fixture ends."""
+    run = BackgroundRun(name, args).start()
     try:
         yield run
     finally:
