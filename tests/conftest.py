@@ -15,7 +15,6 @@ from tests.determinism import SecondTraining
 from tests.helpers import (
     HELD_OUT,
     HELD_OUT_REPORT,
-    LOGS,
     MODEL,
     RASA,
     ROOT,
@@ -23,8 +22,7 @@ from tests.helpers import (
     BackgroundRun,
     Bot,
     RasaServer,
-    Server,
-    free_port,
+    action_server_process,
     production_server,
     wait_until_healthy,
 )
@@ -149,13 +147,8 @@ def _in_background(name: str, args: List[str]) -> Iterator[BackgroundRun]:
 
 
 @pytest.fixture(scope="session")
-def action_server(tmp_path_factory) -> Iterator[str]:
-    port = free_port()
-    server = Server(
-        "action_server", [RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
-        LOGS / "action_server.log"
-    ).start()
-    url = f"http://127.0.0.1:{port}"
+def action_server() -> Iterator[str]:
+    server, url = action_server_process("action_server")
     try:
         server.wait_until(f"{url}/health", timeout=120)
         yield url

@@ -134,6 +134,15 @@ class RasaServer(Server):
         self.start()
 
 
+def action_server_process(name: str, **env: str) -> Tuple[Server, str]:
+    """``rasa run actions`` on a free port, started (not yet answering), and its URL; the
+    caller waits for its /health, after starting whatever can start meanwhile."""
+    port = free_port()
+    server = Server(name, [RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
+                    LOGS / f"{name}.log", extra_env=env).start()
+    return server, f"http://127.0.0.1:{port}"
+
+
 def production_server(name: str, services: Tuple[PostgresServer, RedisServer], model: str,
                       action_server: str, workdir: Path, **variables: str) -> RasaServer:
     """A Rasa server (not started) of the production profile on ``services``; ``variables``
