@@ -92,8 +92,9 @@ check: setup
 	$(RASA) data validate --fail-on-warnings
 	$(PY) -m pytest -q -p no:cacheprovider tests/unit
 
+# tests/unit has just run in `check`: the rest of the suite (`pytest` alone runs all of it).
 test: check $(MODEL) $(WEB_STAMP) browser services deploy-tools
-	$(PY) -m pytest
+	$(PY) -m pytest --ignore=tests/unit
 
 # Not part of `make test`: about 16 minutes of load, faults and training
 # (bench/__main__.py); the 6-minute soak runs with `python -m bench --stages soak`.

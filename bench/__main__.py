@@ -11,7 +11,7 @@ messages, 5 warm-up messages, 200 pings, no training, a 30-second soak — for d
 benchmark itself.
 
 ``faults`` and ``soak`` run the production profile (PostgreSQL + Redis, started from
-tests/services.py); ``soak`` (5 minutes of load) only runs when named: ``--stages soak``.
+devtools/services.py); ``soak`` (5 minutes of load) only runs when named: ``--stages soak``.
 """
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ after a second or two), and how long the bot needs to recover once the fault is 
 Each fault gets a fresh bot (``scripts/run.sh serve`` on the production profile), so one
 fault's stuck threads cannot flatter or spoil the next one's figures:
 
-- PostgreSQL black-holed: the bot reaches PostgreSQL through ``tests.services.BlackHole``,
+- PostgreSQL black-holed: the bot reaches PostgreSQL through ``devtools.services.BlackHole``,
   which is switched to swallow every byte (connections open and new ones alike);
 - Redis black-holed: the same in front of Redis (the lock store);
 - PostgreSQL frozen: every PostgreSQL process stopped with SIGSTOP (the bot connects
@@ -40,7 +40,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import requests
 
 from bench import production, servers
-from tests.services import BlackHole, PostgresServer, RedisServer
+from devtools.services import BlackHole, PostgresServer, RedisServer
 
 CUSTOMERS = 8
 FIRST, FIRST_EXPECTED = "注文をキャンセルしたい", "ステータス"

@@ -3,8 +3,8 @@
 Why one helper for the fault and soak stages: both must measure the deployment that
 ``make run PROFILE=production`` starts, not a look-alike. The bot is therefore started by
 ``scripts/run.sh serve`` with ``ENDPOINTS=endpoints.production.yml`` (action server, chat
-page, Rasa server, as in ``serving.start_ours``), and PostgreSQL and Redis are the test
-suite's own servers (tests/services.py: loopback, free ports, temporary data, PostgreSQL
+page, Rasa server, as in ``serving.start_ours``), and PostgreSQL and Redis are those the
+test suite runs too (devtools/services.py: loopback, free ports, temporary data, PostgreSQL
 run as the postgres user when we are root), so a figure here and a fault test there
 describe the same set-up. Only the ports and a per-run action-server secret differ.
 """
@@ -25,8 +25,8 @@ from bench.common import OUT
 from devtools.paths import ROOT
 from devtools.processes import free_port
 
-# tests.services is the one definition of how a throw-away PostgreSQL/Redis is run.
-from tests.services import PostgresServer, RedisServer
+# devtools.services is the one definition of how a throw-away PostgreSQL/Redis is run.
+from devtools.services import PostgresServer, RedisServer
 
 PRODUCTION_ENDPOINTS = ROOT / "endpoints.production.yml"
 

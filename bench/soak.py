@@ -28,7 +28,7 @@ import requests
 
 from bench import load, production, servers
 from bench.serving import OUR_ROLES
-from tests.services import PostgresServer
+from devtools.services import PostgresServer
 
 SENDERS = 16
 DURATION_S, QUICK_DURATION_S = 300.0, 30.0

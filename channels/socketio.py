@@ -3,9 +3,10 @@
 Two things in Rasa 3.6's ``SocketIOInput`` break a real widget:
 - it calls ``AsyncServer.enter_room`` without awaiting it; with python-socketio 5 that
   coroutine never runs, the browser never joins its session's room, and with
-  ``session_persistence`` every bot reply is sent to an empty room (silence);
-- it turns off python-engineio's origin check (``cors_allowed_origins=[]``), so any
-  web page could open a socket to the bot.
+  ``session_persistence`` every bot reply is sent to an empty room (silence):
+  RasaHQ/rasa#13027, open, not fixed in 3.6.21 (the last open-source release);
+- it turns off python-engineio's origin check (``cors_allowed_origins=[]``, Rasa's
+  workaround for python-socketio#205), so any web page could open a socket to the bot.
 
 This subclass keeps everything else of Rasa's channel (events, session persistence,
 JWT option, output channel) and fixes both. The allowed origins come from
@@ -14,6 +15,13 @@ which crashes or silently drops what a page (or an attacker) sends in the wrong 
 (not an object, a non-string message, metadata that is not JSON, no session id); those
 get a clear reply in Japanese. Every message goes through channels/guard.py, like the
 REST channel's.
+
+Why here and not in server/patches.py: nothing of Rasa is replaced for anyone else. This
+is the channel class credentials.yml names; it replaces two handlers on its own server
+object, the one ``SocketIOInput.blueprint`` makes for it. What it relies on (that
+blueprint keeps the server on ``self.sio`` with Rasa's handlers registered under these
+event names, and engine.io's two settings) is checked by ``_check_rasa_blueprint`` when
+the server starts (tests/unit/test_patch_guards.py).
 """
 from __future__ import annotations
 
@@ -25,6 +33,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
+from socketio import AsyncServer
 
 from channels.guard import GuardSettings, MessageGuard, valid_sender
 
@@ -82,7 +91,7 @@ class SocketIOChannel(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
-        assert sio is not None
+        _check_rasa_blueprint(sio, self.namespace, self.user_message_evt)
         # python-engineio checks the Origin header of every connection (polling and
         # websocket) and answers CORS for polling; an empty list would disable both.
         sio.eio.cors_allowed_origins = self.allowed_origins or None
@@ -113,3 +122,19 @@ class SocketIOChannel(SocketIOInput):
 
         sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)
         return blueprint
+
+
+def _check_rasa_blueprint(sio: Any, namespace: Optional[Text], user_message_evt: Text) -> None:
+    """Rasa 3.6.21's ``SocketIOInput.blueprint`` leaves its AsyncServer on ``self.sio``,
+    with its handlers of both events that ours replace (else a message would be handled
+    twice, or not at all), and python-engineio keeps the two settings we set."""
+    assert isinstance(sio, AsyncServer), (
+        "rasa.core.channels.socketio.SocketIOInput.blueprint changed: review channels/socketio.py"
+    )
+    rasas = sio.handlers.get(namespace or "/", {})
+    assert {"session_request", user_message_evt} <= set(rasas), (
+        "rasa.core.channels.socketio.SocketIOInput.blueprint changed: review channels/socketio.py"
+    )
+    assert all(hasattr(sio.eio, name) for name in ("cors_allowed_origins", "max_http_buffer_size")), (
+        "engineio.AsyncServer changed: review channels/socketio.py"
+    )

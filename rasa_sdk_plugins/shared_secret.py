@@ -9,11 +9,22 @@ reads the same variable). A call without the header gets 401, one with a wrong s
 403; ``GET /health`` stays open for probes.
 
 The server binds to 127.0.0.1 unless ``SANIC_HOST`` says otherwise (containers set
-0.0.0.0 and rely on the secret and their network policy).
+0.0.0.0 and rely on the secret and their network policy). That leans on rasa-sdk 3.6.2's
+``endpoint.run``, which calls this hook and only then reads ``SANIC_HOST`` (default
+0.0.0.0); ``_check_rasa_sdk_run`` stops the start if that changed, rather than listen on
+every interface (tests/unit/test_patch_guards.py). endpoints.yml is read from the working
+directory, as ``rasa run`` reads it by default: started by hand from one folder, both
+servers agree on the secret; started elsewhere, there is none and the server refuses to
+start (tests/e2e/test_action_server.py).
+
+Why here and not in server/patches.py: this runs in the action server, which ships
+without server/ (the Rasa server's package), and rasa-sdk finds its plugins by this
+package's name only. Nothing of rasa-sdk is replaced: the hook is rasa-sdk's own.
 """
 from __future__ import annotations
 
 import hmac
+import inspect
 import logging
 import os
 from pathlib import Path
@@ -65,8 +76,18 @@ def refusal(request: Request, secret: str) -> Optional[HTTPResponse]:
     return None
 
 
+def _check_rasa_sdk_run() -> None:
+    """rasa-sdk 3.6.2's ``endpoint.run`` reads ``SANIC_HOST`` after calling this hook."""
+    from rasa_sdk import endpoint
+
+    source = inspect.getsource(endpoint.run)
+    hook, host = source.find("hook.attach_sanic_app_extensions("), source.find('os.environ.get("SANIC_HOST"')
+    assert 0 <= hook < host, "rasa_sdk.endpoint.run changed: review rasa_sdk_plugins/shared_secret.py"
+
+
 @hookimpl  # type: ignore[misc]
 def attach_sanic_app_extensions(app: Sanic) -> None:
+    _check_rasa_sdk_run()
     os.environ.setdefault("SANIC_HOST", "127.0.0.1")
     secret = configured_secret()
 

@@ -5,6 +5,19 @@ still checks that its target is the code it was written for and fails loudly at 
 if not, instead of silently doing nothing. ``install()`` is called when the model's
 components are imported (nlu_components/__init__.py), which every command that loads
 the model does: ``rasa run``, ``rasa shell`` and ``rasa test``.
+
+Three other places lean on Rasa or rasa-sdk internals and stay where they are, because
+none replaces anything global: each is a class or hook that a configuration file names,
+and changes only objects of its own. Each checks its target at start-up as the patches
+here do, and tests/unit/test_patch_guards.py covers it:
+- channels/socketio.py (the channel of credentials.yml) replaces two handlers on its own
+  socket.io server, for RasaHQ/rasa#13027 (``enter_room`` not awaited) and the origin check
+  Rasa turns off; ``_check_rasa_blueprint``.
+- stores/guarded_sql.py (the tracker store of endpoints.yml) replaces its own SQLite engine:
+  SQLAlchemy 1.4, pinned by Rasa 3.6, gives a file database a NullPool; ``_check_rasa_store``.
+- rasa_sdk_plugins/shared_secret.py runs in the action server, which ships without server/,
+  through rasa-sdk's own plugin hook: it sets ``SANIC_HOST``'s default, which rasa-sdk 3.6.2
+  reads after the hook; ``_check_rasa_sdk_run``.
 """
 from __future__ import annotations
 

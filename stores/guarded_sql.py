@@ -20,10 +20,18 @@ the disk to flush and a message no longer reopens the file, the largest part of 
 message's time against the stock bot's in-memory store (`make bench`). A crash of Rasa
 loses nothing committed; a power cut at most the last few messages. PostgreSQL (the
 production profile) is left as configured.
+
+That replaces the engine Rasa's constructor built (SQLAlchemy 1.4, which Rasa 3.6 pins,
+gives a file database a NullPool; 2.0 made QueuePool the default). It stays here rather
+than in server/patches.py because it patches nothing global: it is this store's own
+engine, in the store class endpoints.yml names. ``_check_rasa_store`` fails at start-up
+if Rasa's constructor no longer leaves the engine and the one sessionmaker bound to it
+that every operation opens its sessions from (tests/unit/test_patch_guards.py).
 """
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -73,6 +81,7 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
             Path(kwargs["db"]).parent.mkdir(parents=True, exist_ok=True)
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
+            _check_rasa_store(self)
             # SQLAlchemy 1.4 opens a file database anew for every session (NullPool).
             self.engine = sa.create_engine(self.engine.url, poolclass=sa.pool.QueuePool,
                                            connect_args={"check_same_thread": False})
@@ -130,6 +139,17 @@ class GuardedSQLTrackerStore(SQLTrackerStore):
         if not self._tables_ready:
             self.Base.metadata.create_all(self.engine)  # idempotent
             self._tables_ready = True
+
+
+def _check_rasa_store(store: SQLTrackerStore) -> None:
+    """Rasa 3.6.21's SQLTrackerStore opens every session from ``self.sessionmaker``, bound
+    to ``self.engine``: replacing both replaces every use of the engine it built."""
+    assert "session = self.sessionmaker()" in inspect.getsource(SQLTrackerStore.session_scope), (
+        "rasa.core.tracker_store.SQLTrackerStore.session_scope changed: review stores/guarded_sql.py"
+    )
+    assert isinstance(store.engine, sa.engine.Engine) and store.sessionmaker.kw.get("bind") is store.engine, (
+        "rasa.core.tracker_store.SQLTrackerStore.__init__ changed: review stores/guarded_sql.py"
+    )
 
 
 def _write_ahead_logging(connection: Any, _: Any) -> None:

@@ -435,6 +435,14 @@ def test_each_process_imports_only_its_own_packages_and_common() -> None:
     assert _project_imports(ROOT / "common") <= {"common"}
 
 
+def test_the_tools_share_devtools_not_each_other() -> None:
+    """Found in review (issue #17): the benchmark imported the tests' PostgreSQL and Redis
+    starters, and the tests the benchmark's held-out texts; both now come from devtools/."""
+    assert "tests" not in _project_imports(ROOT / "bench")
+    assert "bench" not in _project_imports(ROOT / "tests")
+    assert not _project_imports(ROOT / "devtools") & {"tests", "bench"}
+
+
 @pytest.mark.parametrize("image", ["rasa.Dockerfile", "actions.Dockerfile"])
 def test_each_image_holds_every_project_package_its_code_imports(image: str) -> None:
     """Found missing: server/ (the Rasa patches, imported when the model loads) was not

@@ -7,20 +7,18 @@ computed by ``devtools.nlu_metrics.heldout_metrics``, which `make bench` reports
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from devtools.nlu_metrics import HeldOutMetrics, heldout_metrics
-from tests.helpers import RESULTS, ROOT, run_rasa
-
-OUT = RESULTS / "nlu"
+from tests.helpers import HELD_OUT, ROOT
 
 
 @pytest.fixture(scope="module")
-def report(trained_model: str) -> HeldOutMetrics:
-    result = run_rasa(["test", "nlu", "--model", trained_model,
-                       "--nlu", str(ROOT / "tests" / "nlu"), "--out", str(OUT)])
-    assert result.returncode == 0, result.stderr[-3000:]
-    return heldout_metrics(OUT)
+def report(heldout_report: Path) -> HeldOutMetrics:
+    """The figures of the session's one ``rasa test nlu`` run on the held-out set (conftest)."""
+    return heldout_metrics(heldout_report)
 
 
 def test_macro_f1_over_in_scope_intents(report: HeldOutMetrics) -> None:
@@ -37,13 +35,13 @@ def test_out_of_scope_stays_out(report: HeldOutMetrics) -> None:
     assert share <= 0.05, leaked
 
 
-def test_confusion_matrix_is_saved(report: HeldOutMetrics) -> None:
-    assert (OUT / "intent_confusion_matrix.png").stat().st_size > 0
+def test_confusion_matrix_is_saved(heldout_report: Path) -> None:
+    assert (heldout_report / "intent_confusion_matrix.png").stat().st_size > 0
 
 
 def test_held_out_set_shares_no_example_with_training() -> None:
     from rasa.shared.nlu.training_data.loading import load_data
 
     train = {e.get("text") for e in load_data(str(ROOT / "data" / "nlu")).intent_examples}
-    test = {e.get("text") for e in load_data(str(ROOT / "tests" / "nlu")).intent_examples}
+    test = {e.get("text") for e in load_data(str(HELD_OUT)).intent_examples}
     assert not train & test

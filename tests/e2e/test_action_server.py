@@ -17,27 +17,29 @@ import pytest
 import requests
 
 from rasa_sdk_plugins.shared_secret import development_secret
-from tests.helpers import LOGS, RASA, ROOT, Bot, RasaServer, Server, free_port
+from tests.helpers import RASA, ROOT, Bot, RasaServer, Server, action_server_process, free_port
 
 APOLOGY = "ただいまシステムの一部が応答しないため"
 DEV_SECRET = development_secret(ROOT / "endpoints.yml")
 
 
 def start_action_server(name: str, **env: str) -> Tuple[Server, str]:
-    port = free_port()
-    server = Server(name, [RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
-                    LOGS / f"{name}.log", extra_env=env).start()
-    url = f"http://127.0.0.1:{port}"
-    server.wait_until(f"{url}/health", timeout=120)
+    server, url = action_server_process(name, **env)
+    try:
+        server.wait_until(f"{url}/health", timeout=120)
+    except BaseException:
+        server.stop()
+        raise
     return server, url
 
 
 @pytest.fixture(scope="module")
 def own_bot(trained_model: str, tmp_path_factory) -> Iterator[Tuple[Server, RasaServer]]:
-    actions, url = start_action_server("action_server_failures")
+    actions, url = action_server_process("action_server_failures")
     rasa = RasaServer("rasa_action_failures", trained_model, url, tmp_path_factory.mktemp("af"))
     try:
-        rasa.start()
+        rasa.start()  # while the action server starts too
+        actions.wait_until(f"{url}/health", timeout=120)
         yield actions, rasa
     finally:
         rasa.stop()

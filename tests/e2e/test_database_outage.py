@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Iterator
@@ -17,22 +16,10 @@ from typing import Iterator
 import pytest
 import requests
 
-from tests.helpers import Bot, RasaServer, socket_turn
-from tests.services import BlackHole
+from devtools.services import BlackHole
+from tests.helpers import Bot, RasaServer, production_server, socket_turn, wait_until_healthy
 
 APOLOGY = "この会話を続けることができません"
-
-
-@pytest.fixture
-def production_rasa(backing_services, trained_model: str, action_server: str,
-                    tmp_path) -> Iterator[RasaServer]:
-    postgres, redis_server = backing_services
-    server = RasaServer("rasa_outage", trained_model, action_server, tmp_path,
-                        production_env={**postgres.env(), **redis_server.env()}).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_outage_is_loud_and_loses_nothing(backing_services, production_rasa: RasaServer) -> None:
@@ -102,23 +89,15 @@ def black_hole(backing_services) -> Iterator[BlackHole]:
         yield hole
 
 
-def wait_until_healthy(url: str) -> None:
-    deadline = time.monotonic() + 60
-    while requests.get(f"{url}/webhooks/rest/health", timeout=60).status_code != 200:
-        assert time.monotonic() < deadline, "the database is back, the bot still says it is not"
-        time.sleep(1)
-
-
 def test_a_black_holed_database_never_stalls_the_bot(
     backing_services, black_hole: BlackHole, trained_model: str, action_server: str, tmp_path
 ) -> None:
     """The database's address accepts connections and never answers (a dead link, a hung
     host): 8 customers writing at once each get an answer or the apology, the health
     endpoint answers, and afterwards every acknowledged message is stored."""
-    postgres, redis_server = backing_services
-    server = RasaServer("rasa_black_hole", trained_model, action_server, tmp_path,
-                        production_env={**postgres.env(), **redis_server.env(),
-                                        "POSTGRES_PORT": str(black_hole.port)}).start()
+    postgres, _ = backing_services
+    server = production_server("rasa_black_hole", backing_services, trained_model, action_server, tmp_path,
+                               POSTGRES_PORT=str(black_hole.port)).start()
     try:
         bot = Bot(server.url)
         senders = [f"holed-{i}-{uuid.uuid4().hex[:6]}" for i in range(8)]
@@ -152,13 +131,11 @@ def test_rasa_starts_behind_a_black_holed_database(
 ) -> None:
     """Rasa's SQL store connects in its constructor; without a connect timeout the server
     never came up while the database did not answer."""
-    postgres, redis_server = backing_services
+    postgres, _ = backing_services
     postgres.create_database("started_behind_hole")
     black_hole.black_hole()
-    server = RasaServer("rasa_behind_hole", trained_model, action_server, tmp_path,
-                        production_env={**postgres.env(), **redis_server.env(),
-                                        "POSTGRES_PORT": str(black_hole.port),
-                                        "POSTGRES_DB": "started_behind_hole"})
+    server = production_server("rasa_behind_hole", backing_services, trained_model, action_server, tmp_path,
+                               POSTGRES_PORT=str(black_hole.port), POSTGRES_DB="started_behind_hole")
     try:
         server.start()
         sender = f"behind-{uuid.uuid4().hex[:8]}"
@@ -188,12 +165,11 @@ def test_rasa_started_while_the_database_was_down_creates_its_tables(
     backing_services, trained_model: str, action_server: str, tmp_path
 ) -> None:
     """Rasa only logs that it could not create its tables; the store creates them later."""
-    postgres, redis_server = backing_services
+    postgres, _ = backing_services
     postgres.create_database("started_while_down")
     postgres.stop()
-    server = RasaServer("rasa_started_while_down", trained_model, action_server, tmp_path,
-                        production_env={**postgres.env(), **redis_server.env(),
-                                        "POSTGRES_DB": "started_while_down"})
+    server = production_server("rasa_started_while_down", backing_services, trained_model, action_server,
+                               tmp_path, POSTGRES_DB="started_while_down")
     try:
         try:
             server.start()

@@ -14,29 +14,29 @@ from typing import Iterator
 import pytest
 import requests
 
-from tests.helpers import Bot, RasaServer
-from tests.services import BlackHole
+from devtools.services import BlackHole
+from tests.helpers import Bot, RasaServer, production_server
 
 APOLOGY = "お答えを用意できませんでした"
 ANSWER = "「キャンセルできない場合がある」"
 
 
-@pytest.fixture
+# One proxy and one server for both faults: each test restores Redis (or the proxy) before it
+# ends and checks that the health endpoint says so, and each uses senders of its own.
+@pytest.fixture(scope="module")
 def redis_hole(backing_services) -> Iterator[BlackHole]:
     _, redis_server = backing_services
     with BlackHole(redis_server.port) as hole:
         yield hole
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def rasa_behind_hole(backing_services, redis_hole: BlackHole, trained_model: str,
-                     action_server: str, tmp_path) -> Iterator[RasaServer]:
-    postgres, redis_server = backing_services
-    server = RasaServer("rasa_redis_hole", trained_model, action_server, tmp_path,
-                        production_env={**postgres.env(), **redis_server.env(),
-                                        "REDIS_PORT": str(redis_hole.port)}).start()
+                     action_server: str, tmp_path_factory) -> Iterator[RasaServer]:
+    server = production_server("rasa_redis_hole", backing_services, trained_model, action_server,
+                               tmp_path_factory.mktemp("redis_hole"), REDIS_PORT=str(redis_hole.port))
     try:
-        yield server
+        yield server.start()
     finally:
         server.stop()
 

@@ -1,8 +1,9 @@
 """Phone numbers, e-mail addresses and card numbers never reach the database or the log.
 
-A Rasa server with debug logging (which logs every user message) gets a conversation
-with each kind, in half-width and full-width characters; then its SQLite tracker store
-and its log are read directly. The order number is kept: support needs it.
+A Rasa server with debug logging (which logs every user message; the session's server with
+the action server, tests/conftest.py) gets a conversation with each kind, in half-width and
+full-width characters; then its SQLite tracker store and its log are read directly, whole:
+what other tests sent there is checked too. The order number is kept: support needs it.
 """
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import sqlite3
 import uuid
 from typing import Any, Iterator
 
-import pytest
 import yaml
 
 from common.knowledge import load
@@ -35,23 +35,13 @@ SECRETS = {
 ORDER_NUMBERS = ["注文番号は250-2468024-1357913です", "注文番号 ２５０－１１２２３３４－５５６６７７８"]
 
 
-@pytest.fixture(scope="module")
-def debug_rasa(trained_model: str, action_server: str, tmp_path_factory) -> Iterator[RasaServer]:
-    server = RasaServer("rasa_debug_log", trained_model, action_server,
-                        tmp_path_factory.mktemp("pii"), extra_args=["--debug"])
-    server.log_path.unlink(missing_ok=True)
-    try:
-        yield server.start()
-    finally:
-        server.stop()
-
-
 def stored_texts(db_path) -> str:
     with sqlite3.connect(db_path) as db:
         return "\n".join(data for (data,) in db.execute("SELECT data FROM events"))
 
 
-def test_personal_data_is_masked_before_storage_and_logs(debug_rasa: RasaServer) -> None:
+def test_personal_data_is_masked_before_storage_and_logs(remote_actions_process: RasaServer) -> None:
+    debug_rasa = remote_actions_process  # with --debug
     bot, sender = Bot(debug_rasa.url), f"pii-{uuid.uuid4().hex[:8]}"
     for message in SECRETS:
         assert NOT_NEEDED in bot.say(sender, message), message

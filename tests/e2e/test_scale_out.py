@@ -13,7 +13,7 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
-from tests.helpers import Bot, RasaServer
+from tests.helpers import Bot, RasaServer, production_server
 
 CONVERSATIONS = 16
 SENDERS_AT_ONCE = 8
@@ -25,22 +25,15 @@ TURNS: List[Tuple[str, str]] = [
 
 
 @pytest.fixture(scope="module")
-def two_instances(backing_services, trained_model: str, action_server: str,
-                  tmp_path_factory) -> Iterator[List[RasaServer]]:
-    postgres, redis_server = backing_services
-    production_env = {**postgres.env(), **redis_server.env()}
-    servers = [
-        RasaServer(f"rasa_instance_{i}", trained_model, action_server,
-                   tmp_path_factory.mktemp(f"instance{i}"), production_env=production_env)
-        for i in (0, 1)
-    ]
+def second_instance(backing_services, trained_model: str, action_server: str,
+                    tmp_path_factory) -> Iterator[RasaServer]:
+    """The second instance; the first is the session's production server (tests/conftest.py)."""
+    server = production_server("rasa_instance_1", backing_services, trained_model, action_server,
+                               tmp_path_factory.mktemp("instance1"))
     try:
-        for server in servers:
-            server.start()
-        yield servers
+        yield server.start()
     finally:
-        for server in servers:
-            server.stop()
+        server.stop()
 
 
 def converse(instances: List[RasaServer], sender: str) -> List[str]:
@@ -53,8 +46,10 @@ def converse(instances: List[RasaServer], sender: str) -> List[str]:
     return problems
 
 
-def test_conversations_alternate_between_instances(backing_services, two_instances) -> None:
+def test_conversations_alternate_between_instances(backing_services, production_rasa: RasaServer,
+                                                   second_instance: RasaServer) -> None:
     postgres, _ = backing_services
+    two_instances = [production_rasa, second_instance]
     senders = [f"scale-{uuid.uuid4().hex[:8]}" for _ in range(CONVERSATIONS)]
     with ThreadPoolExecutor(max_workers=SENDERS_AT_ONCE) as pool:
         problems = [p for result in pool.map(lambda s: converse(two_instances, s), senders) for p in result]

@@ -1,7 +1,11 @@
-"""Real PostgreSQL and Redis servers for tests: loopback, own ports, temporary data.
+"""Throw-away PostgreSQL and Redis servers: loopback, own ports, temporary data.
 
-Installed by scripts/ensure_debian_packages.sh (Debian packages); started and stopped here,
-so nothing outside the test's temporary folder is touched.
+Why in devtools: the test suite (tests/conftest.py, the outage tests) and the benchmark's
+production stages (bench/production.py, faults, soak) run the same services the same
+way, and the benchmark must not import the tests. Installed by
+scripts/ensure_debian_packages.sh (Debian packages); started and stopped here, so nothing
+outside the caller's temporary folder is touched. ``BlackHole`` stands between a client
+and a server to play a dead network link.
 """
 from __future__ import annotations
 
