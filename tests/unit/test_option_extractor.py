@@ -5,6 +5,8 @@ of answer the blind trial found misread (issue: "understand customers as they wr
 """
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import List, Tuple
 
 import pytest
@@ -334,3 +336,36 @@ def test_every_annotated_entity_is_read(extractor: OptionExtractor, data: str) -
             if entity["value"] not in values:
                 missed.append((message.get("text"), entity["entity"], entity["value"]))
     assert not missed, missed
+
+
+# Runs of the characters a pattern repeats, after words a pattern starts with; 20,000
+# characters, so that a super-linear pattern would take hours (a cubic one took 0.19 s at
+# 400 and would take hours here; role-play 9's greeting pattern was one), and a linear one
+# well under a second. Only NLU sees at most 1,000 characters (credentials.yml), but a
+# pattern must not depend on that. Timings themselves belong to `make bench`.
+HOSTILE_LENGTH = 20_000
+HOSTILE_STARTS = ["すみません", "こんにちは", "注文のことで", "キャンセル", "返品", "ありがとう", "電話", ""]
+HOSTILE_RUNS = ["、", " ", "。", "ー", "あ", "？"]
+GENEROUS_SECONDS = 60
+
+
+def test_the_patterns_run_in_linear_time_on_hostile_text() -> None:
+    """In one child process (the patterns load once), so that a regression is killed at the
+    bound, not left running; it prints each text done, so the one it stuck on is named."""
+    program = (
+        "from rasa.shared.nlu.training_data.loading import load_data\n"
+        "from nlu_components.option_extractor import OptionExtractor\n"
+        "regexes = load_data('data/nlu/options.yml').regex_features\n"
+        "extractor = OptionExtractor({}, None, None, regexes)\n"
+        f"for start in {HOSTILE_STARTS!r}:\n"
+        f"    for run in {HOSTILE_RUNS!r}:\n"
+        f"        extractor.extract(start + run * {HOSTILE_LENGTH} + 'x')\n"
+        "        print(repr(start + run), flush=True)\n"
+    )
+    try:
+        done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True,
+                              text=True, timeout=GENEROUS_SECONDS, check=True)
+    except subprocess.TimeoutExpired as stuck:
+        read = (stuck.stdout or b"").decode() if isinstance(stuck.stdout, bytes) else (stuck.stdout or "")
+        pytest.fail(f"not read within {GENEROUS_SECONDS} s after {read.split()[-1:]} (super-linear pattern?)")
+    assert len(done.stdout.split("\n")) > len(HOSTILE_STARTS) * len(HOSTILE_RUNS)
