@@ -26,6 +26,13 @@ NEXT_TOPIC_ACTION = "action_next_topic"
 ENDING_INTENTS = ("goodbye", "nevermind")
 
 
+def named_topics(message: Dict[Text, Any]) -> List[Text]:
+    """The topics of the knowledge file a message names, once each, in the order written."""
+    topics = load().topics
+    return list(dict.fromkeys(e.get("value") for e in message.get("entities", [])
+                              if e.get("entity") == "topic" and e.get("value") in topics))
+
+
 def pending_after(message: Dict[Text, Any]) -> Optional[List[Text]]:
     """The topics to answer after this message's request, or None if it asks one thing."""
     entities = message.get("entities", [])
@@ -36,8 +43,7 @@ def pending_after(message: Dict[Text, Any]) -> Optional[List[Text]]:
     requested = [name for name, topic in topics.items() if topic.intent == intent]
     if not requested:  # not a request the bot answers (thanks, out of scope…)
         return None
-    named = [e.get("value") for e in entities if e.get("entity") == "topic"]
-    return [t for t in dict.fromkeys(named) if t in topics and t not in requested]
+    return [t for t in named_topics(message) if t not in requested]
 
 
 def asked_with_an_answer(message: Dict[Text, Any], form: Optional[Text],
@@ -50,7 +56,7 @@ def asked_with_an_answer(message: Dict[Text, Any], form: Optional[Text],
     if not any(e.get("entity") in (asked, f"{asked}_answer") for e in message.get("entities", [])):
         return None
     intent = (message.get("intent") or {}).get("name")
-    named = {e.get("value") for e in message.get("entities", []) if e.get("entity") == "topic"}
+    named = named_topics(message)
     # Named as well as read (role-play 9: 「見てみたら出荷準備中って書いてあるわ」 was read as a
     # contact request and got the chat-or-phone question after the answer).
     other = [name for name, topic in load().topics.items()
@@ -67,9 +73,8 @@ def after_a_detail_not_covered(message: Dict[Text, Any]) -> Optional[List[Text]]
         return None
     topics = load().topics
     # The topics it names; the detail is often the other question's (受付時間 of contact).
-    named = [e.get("value") for e in entities if e.get("entity") == "topic" and e.get("value") in topics]
     intent = (message.get("intent") or {}).get("name")
-    return list(dict.fromkeys(named)) or [name for name, t in topics.items() if t.intent == intent] or None
+    return named_topics(message) or [name for name, t in topics.items() if t.intent == intent] or None
 
 
 def already_taken(tracker: Tracker) -> bool:
