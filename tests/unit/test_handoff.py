@@ -36,3 +36,11 @@ def test_a_request_of_an_earlier_session_is_not_this_conversations_topic() -> No
     tracker = Tracker("s", {}, events[-1]["parse_data"], events, False, None, {}, "action_listen")
     assert last_topic_intent(tracker) is None
     assert last_topic_intent(Tracker("s", {}, {}, events[:2], False, None, {}, "")) == "cancel_order"
+
+
+def test_a_payment_method_outside_the_three_says_what_it_is_not() -> None:
+    """Role-play 11: cash on delivery reached the operator as a bare 「その他」, which reads
+    like a method the customer never named."""
+    [message] = render_handoff("refund", {"payment_method": "other"})
+    assert message["text"].splitlines()[-1] == (
+        "支払い方法：クレジットカード・携帯キャリア決済・Amazonギフトカード以外")
