@@ -10,7 +10,9 @@ the entity values that do (``intents``).
 The classifier also reads 「まだ届いておりません」 as a delivery question in a message that asks
 to cancel (role-play 9); where config.yml says so (``topic_overrules``), the one topic such
 a message names decides. It decides too between the two intents the classifier could not
-choose from (``nlu_fallback``), when it is one of them (``undecided``).
+choose from (``nlu_fallback``), when it is one of them (``undecided``). A topic that is
+part of another named with it (cancelling, in a question about the penalty for cancelling:
+「きゃんせるするとぺなるてぃある？」) is not counted as a second one (``part_of``).
 """
 from __future__ import annotations
 
@@ -40,12 +42,15 @@ class EntityIntent(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         # intents: {entity: {value: intent}}; topic_overrules: {intent read: {topic: intent}}
         # undecided: {topic: intent}, for nlu_fallback between its two best intents
-        return {"intents": {}, "topic_overrules": {}, "undecided": {}, "topic_entity": "topic"}
+        # part_of: {topic: [topics it is part of]}
+        return {"intents": {}, "topic_overrules": {}, "undecided": {}, "part_of": {},
+                "topic_entity": "topic"}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.intents: Dict[Text, Dict[Text, Text]] = config["intents"]
         self.overrules: Dict[Text, Dict[Text, Text]] = config["topic_overrules"]
         self.undecided: Dict[Text, Text] = config["undecided"]
+        self.part_of: Dict[Text, List[Text]] = config["part_of"]
         self.topic_entity: Text = config["topic_entity"]
 
     @classmethod
@@ -69,8 +74,9 @@ class EntityIntent(GraphComponent, IntentClassifier):
             name = by_value.get(entity.get(ENTITY_ATTRIBUTE_VALUE))
             if name is not None:
                 return self.ranked(message, name)
-        topics = {e.get(ENTITY_ATTRIBUTE_VALUE) for e in entities
-                  if e.get(ENTITY_ATTRIBUTE_TYPE) == self.topic_entity}
+        named = {e.get(ENTITY_ATTRIBUTE_VALUE) for e in entities
+                 if e.get(ENTITY_ATTRIBUTE_TYPE) == self.topic_entity}
+        topics = {t for t in named if not named.intersection(self.part_of.get(t, []))}
         if len(topics) != 1:
             return None
         topic = next(iter(topics))

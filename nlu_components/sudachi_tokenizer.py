@@ -18,20 +18,11 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.japanese_spacy_nlp import JapaneseSpacyNLP
 
-# Where the token's reading in katakana is kept, for ``ReadingFeaturizer``.
-READING_KEY = "reading"
-
 LEMMA_SOURCES = {
     "norm": lambda t: t.norm_,
     "lemma": lambda t: t.lemma_,
     "text": lambda t: t.text,
 }
-
-
-def _reading(token: Any) -> Text:
-    """Sudachi's reading (spaCy keeps it in the morphology); empty for symbols."""
-    readings = token.morph.get("Reading")
-    return readings[0] if readings else ""
 
 
 @DefaultV1Recipe.register(
@@ -58,7 +49,7 @@ class SudachiTokenizer(SpacyTokenizer):
                 t.text,
                 t.idx,
                 lemma=lemma_of(t) or t.text,
-                data={POS_TAG_KEY: self._tag_of_token(t), READING_KEY: _reading(t)},
+                data={POS_TAG_KEY: self._tag_of_token(t)},
             )
             for t in doc
             if t.text and t.text.strip()

@@ -69,19 +69,6 @@ def with_regex_features(config: Dict[str, Any]) -> None:
     pipeline.insert(pipeline.index(component(config, "DIETClassifier")), {"name": "RegexFeaturizer"})
 
 
-def with_readings(min_ngram: int, max_ngram: int, instead: bool = False,
-                  analyzer: str = "char_wb") -> Callable[[Dict[str, Any]], None]:
-    """Char n-grams of the tokens' readings (ReadingFeaturizer), besides or instead of the spellings'."""
-    def apply(config: Dict[str, Any]) -> None:
-        pipeline = config["pipeline"]
-        if instead:
-            pipeline.remove([c for c in pipeline if c.get("analyzer", "").startswith("char")][0])
-        pipeline.insert(pipeline.index(component(config, "OptionExtractor")), {
-            "name": "nlu_components.reading_featurizer.ReadingFeaturizer",
-            "analyzer": analyzer, "min_ngram": min_ngram, "max_ngram": max_ngram})
-    return apply
-
-
 def no_fallback(config: Dict[str, Any]) -> None:
     """Raw confidences, so that fallback thresholds can be swept afterwards."""
     config["pipeline"] = [c for c in config["pipeline"] if c["name"] != "FallbackClassifier"]
@@ -98,11 +85,6 @@ VARIANTS: Dict[str, List[Callable[[Dict[str, Any]], None]]] = {
     "diet-100-epochs": [set_diet(epochs=100)],
     "regex-features": [with_regex_features],
     "no-fallback": [no_fallback],
-    "readings1-3": [with_readings(1, 3)],
-    "readings2-4": [with_readings(2, 4)],
-    "readings-instead": [with_readings(1, 3, instead=True)],
-    "readings-instead1-4": [with_readings(1, 4, instead=True)],
-    "readings-instead-char1-3": [with_readings(1, 3, instead=True, analyzer="char")],
 }
 
 
