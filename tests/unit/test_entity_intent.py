@@ -47,7 +47,7 @@ def test_a_delivery_complaint_that_asks_one_other_topic_is_that_topic(component:
     assert cancel["name"] == "cancel_order"
     assert intent_of(component, [("topic", "penalty")], ["shipping_delay"])["name"] == "cancel_penalty"
     # Two topics, a topic not listed, or another intent read: the classifier's intent stays.
-    two = [("topic", "cancel"), ("topic", "penalty")]
+    two = [("topic", "cancel"), ("topic", "return")]
     assert intent_of(component, two, ["shipping_delay"])["name"] == "shipping_delay"
     assert intent_of(component, [("topic", "refund")], ["shipping_delay"])["name"] == "shipping_delay"
     assert intent_of(component, [("topic", "cancel")], ["refund"])["name"] == "refund"
@@ -59,3 +59,12 @@ def test_an_undecided_message_goes_to_the_topic_it_names(component: EntityIntent
     assert intent_of(component, [("topic", "cancel")], ranking)["name"] == "cancel_order"
     # A topic not among the two it hesitated between: still undecided.
     assert intent_of(component, [("topic", "refund")], ranking)["name"] == "nlu_fallback"
+
+
+def test_cancelling_named_in_a_penalty_question_is_part_of_it(component: EntityIntent) -> None:
+    """「きゃんせるするとぺなるてぃある？」 fell back between the two: a penalty is always
+    one for cancelling, so the cancel it names is no second topic."""
+    both = [("topic", "cancel"), ("topic", "penalty")]
+    ranking = ["nlu_fallback", "cancel_order", "cancel_penalty"]
+    assert intent_of(component, both, ranking)["name"] == "cancel_penalty"
+    assert intent_of(component, both, ["shipping_delay"])["name"] == "cancel_penalty"
