@@ -100,6 +100,18 @@ class Server:
                 log.close()  # the child holds its own descriptor
         return self
 
+    def __enter__(self) -> "Server":
+        """Started for the ``with`` block, and stopped even if the start itself fails
+        (a start that waits for readiness has launched the process before it gives up)."""
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
     @property
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None

@@ -206,12 +206,9 @@ def sender() -> str:
 @pytest.fixture(scope="session")
 def shared_production_rasa(backing_services: Tuple[PostgresServer, RedisServer], trained_model: str,
                            action_server: str, tmp_path_factory) -> Iterator[RasaServer]:
-    server = production_server("rasa_production", backing_services, trained_model, action_server,
-                               tmp_path_factory.mktemp("production"))
-    try:
-        yield server.start()
-    finally:
-        server.stop()
+    with production_server("rasa_production", backing_services, trained_model, action_server,
+                           tmp_path_factory.mktemp("production")) as server:
+        yield server
 
 
 @pytest.fixture

@@ -96,9 +96,8 @@ def test_a_black_holed_database_never_stalls_the_bot(
     host): 8 customers writing at once each get an answer or the apology, the health
     endpoint answers, and afterwards every acknowledged message is stored."""
     postgres, _ = backing_services
-    server = production_server("rasa_black_hole", backing_services, trained_model, action_server, tmp_path,
-                               POSTGRES_PORT=str(black_hole.port)).start()
-    try:
+    with production_server("rasa_black_hole", backing_services, trained_model, action_server, tmp_path,
+                           POSTGRES_PORT=str(black_hole.port)) as server:
         bot = Bot(server.url)
         senders = [f"holed-{i}-{uuid.uuid4().hex[:6]}" for i in range(8)]
         for sender in senders:
@@ -122,8 +121,6 @@ def test_a_black_holed_database_never_stalls_the_bot(
             assert stored[0] == "注文をキャンセルしたい", (sender, stored)
             if APOLOGY not in reply:  # acknowledged: it must be stored
                 assert stored[1] == "出荷準備中です", (sender, stored)
-    finally:
-        server.stop()
 
 
 def test_rasa_starts_behind_a_black_holed_database(
@@ -134,17 +131,13 @@ def test_rasa_starts_behind_a_black_holed_database(
     postgres, _ = backing_services
     postgres.create_database("started_behind_hole")
     black_hole.black_hole()
-    server = production_server("rasa_behind_hole", backing_services, trained_model, action_server, tmp_path,
-                               POSTGRES_PORT=str(black_hole.port), POSTGRES_DB="started_behind_hole")
-    try:
-        server.start()
+    with production_server("rasa_behind_hole", backing_services, trained_model, action_server, tmp_path,
+                           POSTGRES_PORT=str(black_hole.port), POSTGRES_DB="started_behind_hole") as server:
         sender = f"behind-{uuid.uuid4().hex[:8]}"
         assert APOLOGY in Bot(server.url).say(sender, "注文をキャンセルしたい")
         black_hole.restore()
         wait_until_healthy(server.url)
         assert "ステータス" in Bot(server.url).say(sender, "注文をキャンセルしたい")
-    finally:
-        server.stop()
 
 
 def test_outage_is_loud_on_the_chat_page_channel(backing_services, production_rasa: RasaServer) -> None:

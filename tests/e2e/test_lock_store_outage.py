@@ -33,12 +33,9 @@ def redis_hole(backing_services) -> Iterator[BlackHole]:
 @pytest.fixture(scope="module")
 def rasa_behind_hole(backing_services, redis_hole: BlackHole, trained_model: str,
                      action_server: str, tmp_path_factory) -> Iterator[RasaServer]:
-    server = production_server("rasa_redis_hole", backing_services, trained_model, action_server,
-                               tmp_path_factory.mktemp("redis_hole"), REDIS_PORT=str(redis_hole.port))
-    try:
-        yield server.start()
-    finally:
-        server.stop()
+    with production_server("rasa_redis_hole", backing_services, trained_model, action_server,
+                           tmp_path_factory.mktemp("redis_hole"), REDIS_PORT=str(redis_hole.port)) as server:
+        yield server
 
 
 def eight_customers_at_once(bot: Bot, senders: list) -> list:

@@ -13,11 +13,8 @@ from tests.helpers import Bot, RasaServer
 
 @pytest.fixture
 def restartable(trained_model: str, action_server: str, tmp_path) -> Iterator[RasaServer]:
-    server = RasaServer("rasa_restartable", trained_model, action_server, tmp_path).start()
-    try:
+    with RasaServer("rasa_restartable", trained_model, action_server, tmp_path) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def user_texts(db_path, sender: str) -> list:

@@ -28,12 +28,9 @@ TURNS: List[Tuple[str, str]] = [
 def second_instance(backing_services, trained_model: str, action_server: str,
                     tmp_path_factory) -> Iterator[RasaServer]:
     """The second instance; the first is the session's production server (tests/conftest.py)."""
-    server = production_server("rasa_instance_1", backing_services, trained_model, action_server,
-                               tmp_path_factory.mktemp("instance1"))
-    try:
-        yield server.start()
-    finally:
-        server.stop()
+    with production_server("rasa_instance_1", backing_services, trained_model, action_server,
+                           tmp_path_factory.mktemp("instance1")) as server:
+        yield server
 
 
 def converse(instances: List[RasaServer], sender: str) -> List[str]:

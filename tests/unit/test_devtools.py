@@ -124,3 +124,22 @@ def test_production_endpoints_keep_their_variables(tmp_path: Path, monkeypatch: 
     action = read_endpoint_config(str(path), "action_endpoint")
     assert action.url == "http://actions.internal:5055/webhook"
     assert action.headers == {"Authorization": "Bearer t0ken"}
+
+
+class _NeverReady(Server):
+    """A server whose start waits for a port nothing opens, as RasaServer.start waits for /."""
+
+    def start(self) -> "_NeverReady":
+        super().start()
+        self.wait_until(f"http://127.0.0.1:{free_port()}/", timeout=1)
+        return self
+
+
+def test_a_server_used_in_with_is_stopped_even_when_its_start_fails(tmp_path: Path) -> None:
+    """tests/e2e/test_persistence.py started its server outside its try: a start that timed
+    out left the process running for the rest of the session."""
+    server = _NeverReady("never_ready", ["sleep", "600"], tmp_path / "never.log")
+    with pytest.raises(TimeoutError):
+        with server:
+            pass
+    assert server.process is not None and server.process.poll() is not None
