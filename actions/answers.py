@@ -40,6 +40,16 @@ def last_topic_intent(tracker: Tracker) -> Optional[Text]:
     return parse["intent"]["name"] if parse else None
 
 
+def checked_answer(tracker: Tracker) -> List[Text]:
+    """A yes-or-no check that repeats the topic of the last answer (「キャンセルのボタンが出て
+    いれば、出荷準備中でもキャンセルできるということでよろしいですか」, role-play 12) got the
+    reminder of that answer: the part of it that answers the check, where there is one."""
+    if "confirm" not in set(tracker.get_latest_entity_values("followup")):
+        return []
+    answer = load().followups["confirm"].answer_after(tracker.get_slot(LAST_ANSWER_SLOT), None)
+    return [] if answer == NOT_COVERED else [answer]
+
+
 class ProcedureAction(Action, ABC):
     action_name: ClassVar[Text]
     consumed_slots: ClassVar[Tuple[Text, ...]] = ()
@@ -81,6 +91,8 @@ class ProcedureAction(Action, ABC):
             # (role-play 6: the same paragraph four times to 「しらべられないの？」; role-play 7: a
             # reminder to 「携帯料金から差し引かれる感じ？」): the guide has nothing more.
             parts = [NOT_COVERED]
+        elif self.reminds and not missed and main in shown and is_long(main):
+            parts = checked_answer(tracker) or parts
         messages = list(self.before_answer(tracker, domain))
         again = False
         for answer_id in parts:

@@ -13,6 +13,8 @@ from rasa_sdk.types import DomainDict
 # The value of a question's slot when the customer does not know the answer
 # (「わかりません」, entity ``unsure``); see domain.yml.
 UNKNOWN = "unknown"
+# Entities that make a message a question about a detail of the answer, not a request.
+DETAIL_ENTITIES = ("followup", "uncovered_detail")
 
 
 def allowed_values(domain: DomainDict, slot: Text) -> list:
@@ -64,9 +66,18 @@ def _topics_named(parse: Dict[Text, Any]) -> Set[Text]:
 def last_request(tracker: Tracker, intents: Collection[Text]) -> Optional[Dict[Text, Any]]:
     """The parse of the latest customer message of this session whose intent is one of
     ``intents``. A form's questions and the customer's answers come after the request,
-    so the request is not the latest message."""
-    return next((parse for parse in _this_sessions_messages(tracker)
-                 if (parse.get("intent") or {}).get("name") in intents), None)
+    so the request is not the latest message. A question about a detail (a follow-up, a
+    detail the guide lacks) is no new request, whatever its intent, unless there is no
+    other (role-play 12: 「商品がAmazonに届いたかどうかはどこで確認できますか？」 after a
+    refund question made the hand-off say 「商品が発送されない・届かない」)."""
+    requests = [parse for parse in _this_sessions_messages(tracker)
+                if (parse.get("intent") or {}).get("name") in intents]
+    return next((parse for parse in requests if not _asks_a_detail(parse)),
+                requests[0] if requests else None)
+
+
+def _asks_a_detail(parse: Dict[Text, Any]) -> bool:
+    return any(e.get("entity") in DETAIL_ENTITIES for e in parse.get("entities", []))
 
 
 def topics_of_request(tracker: Tracker, topic: Text, intent: Text) -> Set[Text]:

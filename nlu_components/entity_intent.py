@@ -5,7 +5,9 @@ A question about what the bot has just said (「1日から3日というのは、
 the classifier like the topic of its words: it got the not-shipped block and
 「どういたしまして」 (role-play 8). Whatever its words, such a question is a follow-up, so the
 pattern that recognises it (``data/nlu/options.yml``) decides the intent. config.yml lists
-the entity values that do (``intents``).
+the entity values that do (``intents``), and those that do only in a message that names
+no topic (``without_topic``: 「結局できるん？」 checks the last answer, 「…返品できるってこと
+ですか」 asks about returns).
 
 The classifier also reads 「まだ届いておりません」 as a delivery question in a message that asks
 to cancel (role-play 9); where config.yml says so (``topic_overrules``), the one topic such
@@ -42,12 +44,14 @@ class EntityIntent(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         # intents: {entity: {value: intent}}; topic_overrules: {intent read: {topic: intent}}
         # undecided: {topic: intent}, for nlu_fallback between its two best intents
-        # part_of: {topic: [topics it is part of]}
-        return {"intents": {}, "topic_overrules": {}, "undecided": {}, "part_of": {},
-                "topic_entity": "topic"}
+        # part_of: {topic: [topics it is part of]}; without_topic: as intents, for a
+        # message that names no topic
+        return {"intents": {}, "without_topic": {}, "topic_overrules": {}, "undecided": {},
+                "part_of": {}, "topic_entity": "topic"}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.intents: Dict[Text, Dict[Text, Text]] = config["intents"]
+        self.without_topic: Dict[Text, Dict[Text, Text]] = config["without_topic"]
         self.overrules: Dict[Text, Dict[Text, Text]] = config["topic_overrules"]
         self.undecided: Dict[Text, Text] = config["undecided"]
         self.part_of: Dict[Text, List[Text]] = config["part_of"]
@@ -69,13 +73,15 @@ class EntityIntent(GraphComponent, IntentClassifier):
         """The intent the first listed entity value means, else the one topic named where
         the intent read is overruled; None to keep the classifier's."""
         entities = message.get(ENTITIES) or []
-        for entity in entities:
-            by_value = self.intents.get(entity.get(ENTITY_ATTRIBUTE_TYPE), {})
-            name = by_value.get(entity.get(ENTITY_ATTRIBUTE_VALUE))
-            if name is not None:
-                return self.ranked(message, name)
         named = {e.get(ENTITY_ATTRIBUTE_VALUE) for e in entities
                  if e.get(ENTITY_ATTRIBUTE_TYPE) == self.topic_entity}
+        meanings = [self.intents] if named else [self.intents, self.without_topic]
+        for entity in entities:
+            kind, value = entity.get(ENTITY_ATTRIBUTE_TYPE), entity.get(ENTITY_ATTRIBUTE_VALUE)
+            for meaning in meanings:
+                name = meaning.get(kind, {}).get(value)
+                if name is not None:
+                    return self.ranked(message, name)
         topics = {t for t in named if not named.intersection(self.part_of.get(t, []))}
         if len(topics) != 1:
             return None

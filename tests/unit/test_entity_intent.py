@@ -68,3 +68,11 @@ def test_cancelling_named_in_a_penalty_question_is_part_of_it(component: EntityI
     ranking = ["nlu_fallback", "cancel_order", "cancel_penalty"]
     assert intent_of(component, both, ranking)["name"] == "cancel_penalty"
     assert intent_of(component, both, ["shipping_delay"])["name"] == "cancel_penalty"
+
+
+def test_a_yes_or_no_check_is_a_followup_unless_it_names_a_topic(component: EntityIntent) -> None:
+    """Role-play 12: 「で、結局できるん？できへんの？」 was read as out of scope; a check that
+    names a topic (「…返品できるってことですか」) stays the classifier's."""
+    assert intent_of(component, [("followup", "confirm")], ["out_of_scope"])["name"] == "followup"
+    named = [("topic", "return"), ("followup", "confirm")]
+    assert intent_of(component, named, ["return_item"])["name"] == "return_item"

@@ -44,3 +44,20 @@ def test_a_payment_method_outside_the_three_says_what_it_is_not() -> None:
     [message] = render_handoff("refund", {"payment_method": "other"})
     assert message["text"].splitlines()[-1] == (
         "支払い方法：クレジットカード・携帯キャリア決済・Amazonギフトカード以外")
+
+
+def test_a_question_about_a_detail_is_no_new_request() -> None:
+    """Role-play 12: 「商品がAmazonに届いたかどうかはどこで確認できますか？」 after a refund
+    question (read as shipping_delay with a follow-up) became the summary's topic."""
+    from rasa_sdk import Tracker
+
+    from actions.answers import last_topic_intent
+
+    def said(intent: str, *entities: str) -> dict:
+        return {"event": "user", "text": intent, "parse_data": {
+            "intent": {"name": intent}, "entities": [{"entity": e, "value": "x"} for e in entities]}}
+
+    events = [said("refund"), said("shipping_delay", "followup")]
+    assert last_topic_intent(Tracker("s", {}, {}, events, False, None, {}, "")) == "refund"
+    # With no other request, the detail's own topic.
+    assert last_topic_intent(Tracker("s", {}, {}, events[1:], False, None, {}, "")) == "shipping_delay"
