@@ -40,14 +40,18 @@ def last_topic_intent(tracker: Tracker) -> Optional[Text]:
     return parse["intent"]["name"] if parse else None
 
 
-def checked_answer(tracker: Tracker) -> List[Text]:
-    """A yes-or-no check that repeats the topic of the last answer (「キャンセルのボタンが出て
-    いれば、出荷準備中でもキャンセルできるということでよろしいですか」, role-play 12) got the
-    reminder of that answer: the part of it that answers the check, where there is one."""
-    if "confirm" not in set(tracker.get_latest_entity_values("followup")):
-        return []
-    answer = load().followups["confirm"].answer_after(tracker.get_slot(LAST_ANSWER_SLOT), None)
-    return [] if answer == NOT_COVERED else [answer]
+def followup_answer(tracker: Tracker) -> Text:
+    """The answer to the first follow-up question of the latest message that the document
+    answers after the last answer (role-play 4: 「どっちが早いん？待たされるのだるい」 is about
+    the faster channel, not a wait the document gives no figure for); else not_covered."""
+    followups = load().followups
+    found = sorted((e for e in tracker.latest_message.get("entities") or []
+                    if e.get("entity") == "followup" and e.get("value") in followups),
+                   key=lambda e: int(e.get("start") or 0))
+    asking = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
+    answers = (followups[e["value"]].answer_after(tracker.get_slot(LAST_ANSWER_SLOT), asking)
+               for e in found)
+    return next((a for a in answers if a != NOT_COVERED), NOT_COVERED)
 
 
 class ProcedureAction(Action, ABC):
@@ -92,7 +96,11 @@ class ProcedureAction(Action, ABC):
             # reminder to 「携帯料金から差し引かれる感じ？」): the guide has nothing more.
             parts = [NOT_COVERED]
         elif self.reminds and not missed and main in shown and is_long(main):
-            parts = checked_answer(tracker) or parts
+            # A follow-up that names the topic again (「…出荷準備中でもキャンセルできるという
+            # ことでよろしいですか」, 「1回キャンセルするくらいなら問題ないですよね？」, role-play
+            # 12) got the reminder of the whole answer: the part that answers it, if any.
+            answer = followup_answer(tracker)
+            parts = parts if answer == NOT_COVERED else [answer]
         messages = list(self.before_answer(tracker, domain))
         again = False
         for answer_id in parts:
@@ -302,16 +310,7 @@ class ActionAnswerFollowup(ProcedureAction):
         switched = self.another_payment_method(tracker)
         if switched:
             return switched
-        followups = load().followups
-        found = sorted((e for e in tracker.latest_message.get("entities") or []
-                        if e.get("entity") == "followup" and e.get("value") in followups),
-                       key=lambda e: int(e.get("start") or 0))
-        asking = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
-        answers = [followups[e["value"]].answer_after(tracker.get_slot(LAST_ANSWER_SLOT), asking)
-                   for e in found]
-        # The first question the document answers (role-play 4: 「どっちが早いん？待たされる
-        # のだるい」 is about the faster channel, not a wait the document gives no figure for).
-        covered = next((a for a in answers if a != NOT_COVERED), NOT_COVERED)
+        covered = followup_answer(tracker)
         # With a second question the guide does not answer, both (role-play 9).
         return [covered, not_covered(tracker)] if uncovered and covered != NOT_COVERED else [covered]
 
