@@ -321,7 +321,11 @@ class ActionAnswerFollowup(ProcedureAction):
         method again is a follow-up of its answer (「何日？」 → the refund timing)."""
         by_method = ActionAnswerRefund.by_method
         last = tracker.get_slot(LAST_ANSWER_SLOT)
-        if last not in {a for answers in by_method.values() for a in answers}:
+        # After "no rule for a cancelled order", only a refund said to be for goods sent back
+        # (role-play 13: 「じゃあ返品した場合だとﾄﾞｺﾓ払いは何日くらいで戻るんですか？」 got "not covered").
+        returned = last == ActionAnswerRefund.after_cancel and \
+            "return" in set(tracker.get_latest_entity_values("topic"))
+        if not returned and last not in {a for answers in by_method.values() for a in answers}:
             return []
         said = [v for v in tracker.get_latest_entity_values("payment_method") if v in by_method]
         return by_method[said[-1]] if said and by_method[said[-1]] != [last] else []

@@ -5,9 +5,9 @@ A question about what the bot has just said (「1日から3日というのは、
 the classifier like the topic of its words: it got the not-shipped block and
 「どういたしまして」 (role-play 8). Whatever its words, such a question is a follow-up, so the
 pattern that recognises it (``data/nlu/options.yml``) decides the intent. config.yml lists
-the entity values that do (``intents``), and those that do only in a message that names
-no topic (``without_topic``: 「結局できるん？」 checks the last answer, 「…返品できるってこと
-ですか」 asks about returns).
+the entity values that do (``intents``), and those that do only where the classifier did
+not read a request (``unless_request``: 「結局できるん？」 checks the last answer, 「…返品
+できるってことですか」 read as return_item asks about returns).
 
 The classifier also reads 「まだ届いておりません」 as a delivery question in a message that asks
 to cancel (role-play 9); where config.yml says so (``topic_overrules``), the one topic such
@@ -37,6 +37,8 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+Entities = List[Dict[Text, Any]]
+
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class EntityIntent(GraphComponent, IntentClassifier):
@@ -44,14 +46,15 @@ class EntityIntent(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         # intents: {entity: {value: intent}}; topic_overrules: {intent read: {topic: intent}}
         # undecided: {topic: intent}, for nlu_fallback between its two best intents
-        # part_of: {topic: [topics it is part of]}; without_topic: as intents, for a
-        # message that names no topic
-        return {"intents": {}, "without_topic": {}, "topic_overrules": {}, "undecided": {},
-                "part_of": {}, "topic_entity": "topic"}
+        # part_of: {topic: [topics it is part of]}; unless_request: as intents, where the
+        # classifier did not read one of ``requests``
+        return {"intents": {}, "unless_request": {}, "requests": [], "topic_overrules": {},
+                "undecided": {}, "part_of": {}, "topic_entity": "topic"}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.intents: Dict[Text, Dict[Text, Text]] = config["intents"]
-        self.without_topic: Dict[Text, Dict[Text, Text]] = config["without_topic"]
+        self.unless_request: Dict[Text, Dict[Text, Text]] = config["unless_request"]
+        self.requests: List[Text] = config["requests"]
         self.overrules: Dict[Text, Dict[Text, Text]] = config["topic_overrules"]
         self.undecided: Dict[Text, Text] = config["undecided"]
         self.part_of: Dict[Text, List[Text]] = config["part_of"]
@@ -71,29 +74,35 @@ class EntityIntent(GraphComponent, IntentClassifier):
 
     def meant(self, message: Message) -> Optional[Dict[Text, Any]]:
         """The intent the first listed entity value means, else the one topic named where
-        the intent read is overruled; None to keep the classifier's."""
+        the intent read is overruled or undecided, else what an entity means where no
+        request was read; None to keep the classifier's."""
         entities = message.get(ENTITIES) or []
+        read = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        name = self.by_entity(entities, self.intents) or self.by_topic(message, entities, read)
+        if name is None and read not in self.requests:
+            name = self.by_entity(entities, self.unless_request)
+        return None if name is None else self.ranked(message, name)
+
+    @staticmethod
+    def by_entity(entities: Entities, meanings: Dict[Text, Dict[Text, Text]]) -> Optional[Text]:
+        values = ((e.get(ENTITY_ATTRIBUTE_TYPE), e.get(ENTITY_ATTRIBUTE_VALUE)) for e in entities)
+        return next((meanings[kind][value] for kind, value in values
+                     if value in meanings.get(kind, {})), None)
+
+    def by_topic(self, message: Message, entities: Entities, read: Optional[Text]) -> Optional[Text]:
         named = {e.get(ENTITY_ATTRIBUTE_VALUE) for e in entities
                  if e.get(ENTITY_ATTRIBUTE_TYPE) == self.topic_entity}
-        meanings = [self.intents] if named else [self.intents, self.without_topic]
-        for entity in entities:
-            kind, value = entity.get(ENTITY_ATTRIBUTE_TYPE), entity.get(ENTITY_ATTRIBUTE_VALUE)
-            for meaning in meanings:
-                name = meaning.get(kind, {}).get(value)
-                if name is not None:
-                    return self.ranked(message, name)
         topics = {t for t in named if not named.intersection(self.part_of.get(t, []))}
         if len(topics) != 1:
             return None
         topic = next(iter(topics))
-        read = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if topic in self.overrules.get(read, {}):
-            return self.ranked(message, self.overrules[read][topic])
+            return self.overrules[read][topic]
         if read == DEFAULT_NLU_FALLBACK_INTENT_NAME and topic in self.undecided:
             best_two = [r.get(INTENT_NAME_KEY) for r in message.get(INTENT_RANKING_KEY) or []
                         if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME][:2]
             if self.undecided[topic] in best_two:
-                return self.ranked(message, self.undecided[topic])
+                return self.undecided[topic]
         return None
 
     @staticmethod

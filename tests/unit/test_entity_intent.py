@@ -70,9 +70,15 @@ def test_cancelling_named_in_a_penalty_question_is_part_of_it(component: EntityI
     assert intent_of(component, both, ["shipping_delay"])["name"] == "cancel_penalty"
 
 
-def test_a_yes_or_no_check_is_a_followup_unless_it_names_a_topic(component: EntityIntent) -> None:
-    """Role-play 12: 「で、結局できるん？できへんの？」 was read as out of scope; a check that
-    names a topic (「…返品できるってことですか」) stays the classifier's."""
+def test_a_yes_or_no_check_is_a_followup_unless_a_request_is_read(component: EntityIntent) -> None:
+    """Role-play 12: 「で、結局できるん？できへんの？」 was read as out of scope; role-play 13:
+    「じゃあボタンがあればキャンセルできるってことですよね？」 fell back. A check read as a request
+    (「…返品できるってことですか」 as return_item) stays the classifier's."""
     assert intent_of(component, [("followup", "confirm")], ["out_of_scope"])["name"] == "followup"
+    named = [("topic", "cancel"), ("followup", "confirm")]
+    assert intent_of(component, named, ["nlu_fallback", "inform", "greet"])["name"] == "followup"
+    # Undecided between the topic's request and another: the request (its answer action
+    # answers the check where the answer would only be repeated).
+    assert intent_of(component, named, ["nlu_fallback", "cancel_order"])["name"] == "cancel_order"
     named = [("topic", "return"), ("followup", "confirm")]
     assert intent_of(component, named, ["return_item"])["name"] == "return_item"
