@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -124,12 +124,6 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         validated_now = any(e.get("event") == "slot" and e.get("name") == self.slot for e in events)
         if validated_now and self.asks_back(tracker, domain):
             events.append(ActionExecutionRejected(self.form))
-        elif (not validated_now and tracker.get_slot("requested_slot") == self.slot
-              and self.answered_otherwise(tracker, domain)):
-            # Nothing to extract, yet the answer to the question asked is no longer needed
-            # (「返品じゃなくてキャンセルしたんだけど」 to the payment question, role-play 8): the
-            # form ends instead of being rejected for another topic.
-            events.append(SlotSet(self.slot, tracker.get_slot(self.slot)))
         return events
 
     async def validate_canonical(
