@@ -1,9 +1,9 @@
 """Training time: a full ``rasa train`` from a clean cache, then a retrain after one NLU edit.
 
 Why a scratch copy: the benchmark must not touch models/bot.tar.gz, the project's .rasa
-cache or data/. The copy holds the training inputs (``INPUTS``) and symlinks the local
-models config.yml's components load (the spaCy pipeline build/spacy_ja), and its own cache
-via RASA_CACHE_DIRECTORY. ``rasa train`` runs
+cache or data/. The copy holds the training inputs (config.yml, domain.yml, data/,
+nlu_components/) and symlinks the local models config.yml's components load (the spaCy
+pipeline build/spacy_ja), and its own cache via RASA_CACHE_DIRECTORY. ``rasa train`` runs
 with the scratch dir as working directory, as `make train` runs in the project root.
 """
 from __future__ import annotations
@@ -21,9 +21,7 @@ from bench.common import OUT, timed
 from devtools.paths import RASA, ROOT
 from devtools.processes import child_env
 
-# config.yml's custom components and policy, and what they import (server/: the Rasa
-# patches nlu_components installs); tests/unit/test_bench_training_inputs.py keeps it whole.
-INPUTS = ("config.yml", "domain.yml", "data", "nlu_components", "policies", "server")
+INPUTS = ("config.yml", "domain.yml", "data", "nlu_components")
 EDITED_FILE = Path("data") / "nlu" / "cancel_order.yml"
 
 
