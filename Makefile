@@ -12,7 +12,7 @@ STAMP       := $(VENV)/.installed-$(shell cat requirements.lock | cksum | cut -d
 SPACY_DIR   := build/spacy_ja
 SPLIT_MODE  := C
 MODEL       := models/bot.tar.gz
-TRAIN_INPUTS := config.yml domain.yml $(shell find data nlu_components policies -name '*.yml' -o -name '*.py' 2>/dev/null | sort)
+TRAIN_INPUTS := config.yml domain.yml $(shell find data nlu_components policies server -name '*.yml' -o -name '*.py' 2>/dev/null | sort)
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1

@@ -1,8 +1,8 @@
 """Training time: a full ``rasa train`` from a clean cache, then a retrain after one NLU edit.
 
 Why a scratch copy: the benchmark must not touch models/bot.tar.gz, the project's .rasa
-cache or data/. The copy holds the training inputs (config.yml, domain.yml, data/,
-nlu_components/) and symlinks the local models config.yml's components load (the spaCy
+cache or data/. The copy holds the training inputs (devtools/training.py, which the
+Makefile's TRAIN_INPUTS mirror) and symlinks the local models config.yml's components load (the spaCy
 pipeline build/spacy_ja), and its own cache via RASA_CACHE_DIRECTORY. ``rasa train`` runs
 with the scratch dir as working directory, as `make train` runs in the project root.
 """
@@ -20,8 +20,8 @@ import yaml
 from bench.common import OUT, timed
 from devtools.paths import RASA, ROOT
 from devtools.processes import child_env
+from devtools.training import INPUT_FILES, INPUT_FOLDERS
 
-INPUTS = ("config.yml", "domain.yml", "data", "nlu_components")
 EDITED_FILE = Path("data") / "nlu" / "cancel_order.yml"
 
 
@@ -39,7 +39,7 @@ def make_scratch_project(workdir: Path) -> Path:
     """A copy of the training inputs in ``workdir/project``; local models are symlinked."""
     project = workdir / "project"
     project.mkdir(parents=True)
-    for name in INPUTS:
+    for name in (*INPUT_FILES, *INPUT_FOLDERS):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))

@@ -5,7 +5,8 @@ and compares its predictions with the trained model's. That training takes minut
 its outcome only changes when something it reads changes; so its predictions are kept
 under build/ keyed by this digest, and it trains again only then. The Makefile's
 ``TRAIN_INPUTS`` decides when `make` retrains models/bot.tar.gz; ``training_inputs`` must
-list the same files (tests/test_determinism.py compares the two).
+list the same files (tests/test_determinism.py compares the two). `make bench` trains in a
+scratch copy of exactly these inputs (bench/training.py).
 """
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ from typing import Iterable, List
 
 from devtools.paths import ROOT
 
-# The Makefile's TRAIN_INPUTS: these files, and every *.yml and *.py under these folders.
+# The Makefile's TRAIN_INPUTS: these files, and every *.yml and *.py under these folders:
+# the training data, config.yml's components and policy, and what they import (server/:
+# the Rasa patches nlu_components installs). tests/unit/test_training_inputs.py keeps it whole.
 INPUT_FILES = ("config.yml", "domain.yml")
-INPUT_FOLDERS = ("data", "nlu_components", "policies")
+INPUT_FOLDERS = ("data", "nlu_components", "policies", "server")
 INPUT_SUFFIXES = (".yml", ".py")
 # Also decide what a training gives: the pinned packages and the spaCy pipeline's config
 # (the model's other prerequisites in the Makefile).
