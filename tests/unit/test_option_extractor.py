@@ -210,6 +210,21 @@ READ = [
     ("受け取るまで待つしかないってこと？", ("followup", "only_wait")),
     ("じゃあ届くのを待つしかないですか", ("followup", "only_wait")),
     ("しょうひんりれき と ちゅうもんりれき、どっちでも いいんですか", ("followup", "either_route")),
+    # Role-play 13 c11: the gift card the refund might go to is not how the customer paid.
+    ("クレジットカードで支払ったのですが、返金がAmazonギフトカードになることはありますか",
+     ("payment_method", "credit_card")),
+    ("クレカ払いなのにアマゾンギフト券で返金されるの？", ("payment_method", "credit_card")),
+    ("カードで払いました。ギフトカード残高に入るんですか？", ("payment_method", "credit_card")),
+    ("クレカで払ったけど、返金はアマギフとしてもらえるの？", ("payment_method", "credit_card")),
+    ("カード払いです。返金先はギフトカードですか？", ("payment_method", "credit_card")),
+    ("Amazonギフトカードで払いました", ("payment_method", "gift_card")),
+    ("アマゾンギフト券で買ったものの返金は？", ("payment_method", "gift_card")),
+    ("ギフトカード残高で支払いました", ("payment_method", "gift_card")),
+    # Role-play 13 d11: a return already sent, with how it was paid, asks about the refund.
+    ("先週返品の手続きをして、もう商品も送り返しました。クレジットカードで払っています。",
+     ("refund_for", "returned")),
+    ("カード払いです。返品はもう済ませました", ("refund_for", "returned")),
+    ("返品済みです、携帯決済で払いました", ("refund_for", "returned")),
 ]
 
 
@@ -307,6 +322,11 @@ NOT_READ = [
     ("交換が無理なら返品でもいいです。Amazonが売ってるやつです。", "uncovered_detail", "exchange"),
     ("返品したのにお金がまだ戻ってこないんですけど", "uncovered_detail", "refund_late"),  # the refund answer
     ("ペナルティってなに？キャンセルしすぎるとなんかあるの？w", "uncovered_detail", "term"),
+    # A return wanted or supposed, not done; a return done with no payment named.
+    ("返品したいです。クレジットカードで払いました", "refund_for", "returned"),
+    ("クレジットカードで払った商品を返品したら返金は？", "refund_for", "returned"),
+    ("返品しましたが、ラベルはどうすればいいですか", "refund_for", "returned"),
+    ("払い戻しはまだですか？返品はしていません", "refund_for", "returned"),
 ]
 
 
