@@ -225,6 +225,10 @@ READ = [
      ("refund_for", "returned")),
     ("カード払いです。返品はもう済ませました", ("refund_for", "returned")),
     ("返品済みです、携帯決済で払いました", ("refund_for", "returned")),
+    # Role-play 13 b07: the money paid is the refund, and a second question after a return.
+    ("ギフトカードで払った分ってどうなりますか？", ("topic", "refund")),
+    ("払ったお金は戻ってきますか", ("topic", "refund")),
+    ("返品したいです。あと、ギフトカードで払った分ってどうなりますか？", ("multi_topic", "true")),
 ]
 
 
@@ -327,6 +331,8 @@ NOT_READ = [
     ("クレジットカードで払った商品を返品したら返金は？", "refund_for", "returned"),
     ("返品しましたが、ラベルはどうすればいいですか", "refund_for", "returned"),
     ("払い戻しはまだですか？返品はしていません", "refund_for", "returned"),
+    ("お金を払ったのに届かない", "topic", "refund"),
+    ("お金がかかりますか", "topic", "refund"),
 ]
 
 
