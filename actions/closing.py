@@ -4,7 +4,9 @@
 (role-play 4) are read as return requests and got the seller question. The option
 patterns flag them (entity ``closing``, data/nlu/options.yml); the rules send them here
 (data/rules/closing_a_question.yml): the reply to thanks or to a never mind, and an open
-question is closed, as 「ありがとうございました」 alone closes it.
+question is closed, as 「ありがとうございました」 alone closes it. A question about the last
+answer in the same message is answered first (role-play 14: 「やっぱやめとこかな。…でも何回
+までならセーフとかわからんと？」 was closed unanswered).
 """
 from __future__ import annotations
 
@@ -14,6 +16,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+
+from actions.answers import NOT_COVERED, followup_answer
+from common.renderer import render
 
 RESPONSES = {"thanks": "utter_you_are_welcome", "goodbye": "utter_goodbye", "nevermind": "utter_nevermind"}
 # A never mind anywhere in the message wins over a goodbye, and a goodbye over thanks.
@@ -28,6 +33,9 @@ class ActionCloseConversation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         said = set(tracker.get_latest_entity_values("closing"))
+        asked = followup_answer(tracker)
+        for message in render(asked) if asked != NOT_COVERED else []:
+            dispatcher.utter_message(**message)
         dispatcher.utter_message(response=RESPONSES[next((v for v in PRECEDENCE if v in said), "thanks")])
         if tracker.active_loop_name:
             return [ActiveLoop(None), SlotSet("requested_slot", None)]

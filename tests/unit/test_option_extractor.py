@@ -228,6 +228,15 @@ READ = [
     # Role-play 13 b07: the money paid is the refund, and a second question after a return.
     ("ギフトカードで払った分ってどうなりますか？", ("topic", "refund")),
     ("払ったお金は戻ってきますか", ("topic", "refund")),
+    # Role-play 14: a never mind in dialect kept the cancel question open three times (b07);
+    # hours asked as 「夜中でも…」 got the penalty or the chat steps (a14, b10); 「…探してみます」
+    # got 「うまく理解できませんでした」 (a10).
+    ("うーん、やっぱやめとこかな。ペナルティ怖いけん。", ("closing", "nevermind")),
+    ("いや、キャンセルはもうせんけん大丈夫。", ("closing", "nevermind")),
+    ("で、夜中でもかけてきてくれんの？", ("uncovered_detail", "hours")),
+    ("夜中2時に電話かけてきてくれるんか聞いてんねん", ("uncovered_detail", "hours")),
+    ("いや、夜中でも使えるかどうかが知りたいんですけど", ("uncovered_detail", "hours")),
+    ("もういいです。家のパソコンで探してみます", ("closing", "thanks")),
     ("返品したいです。あと、ギフトカードで払った分ってどうなりますか？", ("multi_topic", "true")),
 ]
 
@@ -333,6 +342,9 @@ NOT_READ = [
     ("払い戻しはまだですか？返品はしていません", "refund_for", "returned"),
     ("お金を払ったのに届かない", "topic", "refund"),
     ("お金がかかりますか", "topic", "refund"),
+    ("キャンセルせんといかんと？", "closing", "nevermind"),
+    ("昨日の夜に注文した商品のキャンセル対応をお願いします", "uncovered_detail", "hours"),
+    ("どこで探してみればいいですか", "closing", "thanks"),
 ]
 
 
