@@ -7,6 +7,7 @@ questions that follow, until they speak of another order (actions/message_checks
 """
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Dict, List, Optional, Text, Tuple
 
@@ -32,6 +33,7 @@ GAVE_UP: List[Text] = ["contact_choice"]
 LAST_ANSWER_SLOT = "last_answer"
 SHOWN_SLOT = "shown_answers"
 NOT_COVERED = "not_covered"
+QUESTION_MARK = re.compile(r"[?？]")
 
 
 def last_topic_intent(tracker: Tracker) -> Optional[Text]:
@@ -175,11 +177,16 @@ class ActionAnswerContact(ProcedureAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        """Thanks naming the channel whose steps were just given is thanks, not a request for
-        them again (role-play 9: 「向こうからかけてくれるのね。…サンキュー」 got the reminder)."""
-        thanks = (tracker.latest_message.get("intent") or {}).get("name") == "thanks"
-        if thanks and self.parts(tracker, domain) == [tracker.get_slot(LAST_ANSWER_SLOT)]:
-            dispatcher.utter_message(response="utter_you_are_welcome")
+        """Thanks or an OK naming the channel whose steps were just given is no request for
+        them again (role-play 9: 「向こうからかけてくれるのね。…サンキュー」 got the reminder;
+        role-play 14: 「わかった。じゃあチャットでいくわ」 got 「お答えできません」)."""
+        message = tracker.latest_message
+        intent = (message.get("intent") or {}).get("name")
+        just_given = self.parts(tracker, domain) == [tracker.get_slot(LAST_ANSWER_SLOT)]
+        # Asked for again (「電話で問い合わせる方法を教えて」), the steps are a reminder.
+        if just_given and intent != "contact_support" and not QUESTION_MARK.search(message.get("text") or ""):
+            thanks = intent == "thanks" or "thanks" in set(tracker.get_latest_entity_values("closing"))
+            dispatcher.utter_message(response="utter_you_are_welcome" if thanks else "utter_nevermind")
             return [SlotSet(slot, None) for slot in self.consumed_slots]
         return await super().run(dispatcher, tracker, domain)
 
