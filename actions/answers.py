@@ -33,6 +33,7 @@ GAVE_UP: List[Text] = ["contact_choice"]
 LAST_ANSWER_SLOT = "last_answer"
 SHOWN_SLOT = "shown_answers"
 NOT_COVERED = "not_covered"
+NOT_COVERED_AGAIN = "not_covered_again"
 QUESTION_MARK = re.compile(r"[?？]")
 
 
@@ -40,6 +41,21 @@ def last_topic_intent(tracker: Tracker) -> Optional[Text]:
     """The intent of the customer's last request other than reaching customer service."""
     parse = last_request(tracker, load().handoff.topics)
     return parse["intent"]["name"] if parse else None
+
+
+def just_said(tracker: Tracker, answer_id: Text) -> bool:
+    """Whether the bot's reply to the customer's previous message began with this answer."""
+    opening = render(answer_id)[0]["text"].split("\n")[0]
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                return False
+        elif users == 1 and event.get("event") == "bot" and \
+                (event.get("text") or "").split("\n")[0] == opening:
+            return True
+    return False
 
 
 def followup_answer(tracker: Tracker) -> Text:
@@ -103,6 +119,8 @@ class ProcedureAction(Action, ABC):
             # 12) got the reminder of the whole answer: the part that answers it, if any.
             answer = followup_answer(tracker)
             parts = parts if answer == NOT_COVERED else [answer]
+        if not missed and NOT_COVERED in parts and just_said(tracker, NOT_COVERED):
+            parts = [NOT_COVERED_AGAIN if part == NOT_COVERED else part for part in parts]
         messages = list(self.before_answer(tracker, domain))
         again = False
         for answer_id in parts:
@@ -294,6 +312,14 @@ def not_covered(tracker: Tracker) -> Text:
                  if v in by_detail), NOT_COVERED)
 
 
+def not_covered_or_what_is(tracker: Tracker) -> Text:
+    """``not_covered``; but once the customer has been told that, the follow-up in the same
+    message that the guide answers (role-play 14: 「けっきょく調べられないのかよ。チャットと電話
+    どっちがはやいの」 got the same block again)."""
+    covered = followup_answer(tracker) if just_said(tracker, NOT_COVERED) else NOT_COVERED
+    return not_covered(tracker) if covered == NOT_COVERED else covered
+
+
 class ActionAnswerNotCovered(ProcedureAction):
     """An in-domain question the document does not answer (営業時間, 返品の送料…)."""
 
@@ -301,7 +327,7 @@ class ActionAnswerNotCovered(ProcedureAction):
     sets_context = False
 
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
-        return [not_covered(tracker)]
+        return [not_covered_or_what_is(tracker)]
 
 
 class ActionAnswerFollowup(ProcedureAction):
@@ -313,7 +339,7 @@ class ActionAnswerFollowup(ProcedureAction):
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
         uncovered = next(tracker.get_latest_entity_values("uncovered_detail"), None) is not None
         if uncovered and next(tracker.get_latest_entity_values("second_question"), None) is None:
-            return [not_covered(tracker)]  # 「キャンセルのメールが来なかったら？」: not when it comes
+            return [not_covered_or_what_is(tracker)]  # 「キャンセルのメールが来なかったら？」
         switched = self.another_payment_method(tracker)
         if switched:
             return switched

@@ -90,7 +90,7 @@ def test_every_answer_is_reachable_from_an_action():
     reachable.add(UNAVAILABLE_ANSWER)  # sent by the channels when the store is down
     reachable.add(NO_REPLY_ANSWER)  # sent by the channels when no reply came in time
     reachable.add(PERSONAL_DATA_ANSWER)  # sent after every message with masked data
-    reachable.add(answer_actions.NOT_COVERED)
+    reachable.update({answer_actions.NOT_COVERED, answer_actions.NOT_COVERED_AGAIN})
     reachable.update(load().not_covered_by.values())  # answer_actions.not_covered
     for followup in load().followups.values():  # action_answer_followup
         reachable.update([*followup.after.values(), *followup.while_asking.values(), followup.otherwise])

@@ -237,6 +237,13 @@ READ = [
     ("夜中2時に電話かけてきてくれるんか聞いてんねん", ("uncovered_detail", "hours")),
     ("いや、夜中でも使えるかどうかが知りたいんですけど", ("uncovered_detail", "hours")),
     ("もういいです。家のパソコンで探してみます", ("closing", "thanks")),
+    # Role-play 14 a12: refusing delivery asked after a cancel, in the next sentence.
+    ("届いたときに受け取りを断ればよいですか？", ("topic", "penalty")),
+    ("キャンセルできないのでしょうか。届いたときに受け取りを断ればよいですか？", ("multi_topic", "true")),
+    ("キャンセルは無理なんですね。じゃあ受け取り拒否したらいいの？", ("multi_topic", "true")),
+    # Role-play 14 b03: money back asked without 返金, after 「あと」.
+    ("キャンセルってどうやんの？あと金っていつ戻ってくる？", ("multi_topic", "true")),
+    ("金っていつ戻ってくる？", ("topic", "refund")),
     ("返品したいです。あと、ギフトカードで払った分ってどうなりますか？", ("multi_topic", "true")),
 ]
 
@@ -345,6 +352,8 @@ NOT_READ = [
     ("キャンセルせんといかんと？", "closing", "nevermind"),
     ("昨日の夜に注文した商品のキャンセル対応をお願いします", "uncovered_detail", "hours"),
     ("どこで探してみればいいですか", "closing", "thanks"),
+    ("キャンセルしたいです。受け取り拒否をしたことはありません", "multi_topic", "true"),
+    ("税金が戻ってくる", "topic", "refund"),
 ]
 
 
