@@ -139,7 +139,10 @@ class ProcedureAction(Action, ABC):
         events += [SlotSet(slot, None) for slot in self.consumed_slots]
         # 「わかりません」 answers this question only: asked again later, it is asked again.
         events += [SlotSet(slot, None) for slot in load().questions if tracker.get_slot(slot) == UNKNOWN]
-        if self.sets_context:
+        if self.sets_context or set(parts) & set(load().not_covered_by.values()):
+            # What the guide says next to a detail it lacks (the phone route, after 「電話番号を
+            # 教えて」) is what a follow-up then asks about (role-play 14: 「それで電話まってたら
+            # 何分くらいでかかってくんだ？」 got "not in the guide").
             events.append(SlotSet(LAST_ANSWER_SLOT, self.main_answer(parts)))
         events += [SlotSet("unusable_answers", 0), SlotSet("last_answer_unusable", False)]
         return events + following

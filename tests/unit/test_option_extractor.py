@@ -244,6 +244,9 @@ READ = [
     # Role-play 14 b03: money back asked without 返金, after 「あと」.
     ("キャンセルってどうやんの？あと金っていつ戻ってくる？", ("multi_topic", "true")),
     ("金っていつ戻ってくる？", ("topic", "refund")),
+    # Role-play 14 b10, b11.
+    ("じゃあ電話がダメでもチャットなら夜中でも送っておけますかね？", ("uncovered_detail", "hours")),
+    ("キャンセル理由ってのは何ば選べばいいんだべ？", ("followup", "reason")),
     ("返品したいです。あと、ギフトカードで払った分ってどうなりますか？", ("multi_topic", "true")),
 ]
 
@@ -354,6 +357,9 @@ NOT_READ = [
     ("どこで探してみればいいですか", "closing", "thanks"),
     ("キャンセルしたいです。受け取り拒否をしたことはありません", "multi_topic", "true"),
     ("税金が戻ってくる", "topic", "refund"),
+    # Role-play 14 b08: the carrier is no marketplace seller.
+    ("それとも配送業者にれんらくしたほうがいいですか", "seller", "marketplace"),
+    ("夜中に注文したのにもうキャンセルできないの？", "uncovered_detail", "hours"),
 ]
 
 
