@@ -360,6 +360,9 @@ NOT_READ = [
     # Role-play 14 b08: the carrier is no marketplace seller.
     ("それとも配送業者にれんらくしたほうがいいですか", "seller", "marketplace"),
     ("夜中に注文したのにもうキャンセルできないの？", "uncovered_detail", "hours"),
+    # Role-play 15 c02: not looked at is not absent.
+    ("まだ発送されてないっぽい。ボタンあるかは見てない", "cancel_button", "absent"),
+    ("キャンセルボタンがあるかどうか確認してないです", "cancel_button", "absent"),
 ]
 
 
