@@ -34,7 +34,6 @@ LAST_ANSWER_SLOT = "last_answer"
 SHOWN_SLOT = "shown_answers"
 NOT_COVERED = "not_covered"
 NOT_COVERED_AGAIN = "not_covered_again"
-QUESTION_MARK = re.compile(r"[?？]")
 # A question, by its mark or its ending; checked on the last 40 characters only.
 ASKING = re.compile(r"[?？]|(ですか|ますか|でしょうか|のか|るの|いの|たの)[。．.\s]*$")
 
@@ -43,6 +42,10 @@ def last_topic_intent(tracker: Tracker) -> Optional[Text]:
     """The intent of the customer's last request other than reaching customer service."""
     parse = last_request(tracker, load().handoff.topics)
     return parse["intent"]["name"] if parse else None
+
+
+def asks(message: Dict[Text, Any]) -> bool:
+    return ASKING.search((message.get("text") or "")[-40:]) is not None
 
 
 def just_said(tracker: Tracker, answer_id: Text) -> bool:
@@ -122,7 +125,7 @@ class ProcedureAction(Action, ABC):
             answer = followup_answer(tracker)
             if answer != NOT_COVERED:
                 parts = [answer]
-            elif ASKING.search((tracker.latest_message.get("text") or "")[-40:]):
+            elif asks(tracker.latest_message):
                 # A new question on the topic, which the whole answer did not answer (role-play
                 # 15: 「キャンセルリクエストってなに？配送中でも出せるの？」 got "the same as before"
                 # twice): what the guide does not say, not the reminder.
@@ -213,7 +216,7 @@ class ActionAnswerContact(ProcedureAction):
         intent = (message.get("intent") or {}).get("name")
         just_given = self.parts(tracker, domain) == [tracker.get_slot(LAST_ANSWER_SLOT)]
         # Asked for again (「電話で問い合わせる方法を教えて」), the steps are a reminder.
-        if just_given and intent != "contact_support" and not QUESTION_MARK.search(message.get("text") or ""):
+        if just_given and intent != "contact_support" and not asks(message):
             thanks = intent == "thanks" or "thanks" in set(tracker.get_latest_entity_values("closing"))
             dispatcher.utter_message(response="utter_you_are_welcome" if thanks else "utter_nevermind")
             return [SlotSet(slot, None) for slot in self.consumed_slots]
