@@ -2,9 +2,10 @@
 
 Why a scratch copy: the benchmark must not touch models/bot.tar.gz, the project's .rasa
 cache or data/. The copy holds the training inputs (devtools/training.py, which the
-Makefile's TRAIN_INPUTS mirror) and symlinks the local models config.yml's components load (the spaCy
-pipeline build/spacy_ja), and its own cache via RASA_CACHE_DIRECTORY. ``rasa train`` runs
-with the scratch dir as working directory, as `make train` runs in the project root.
+Makefile's TRAIN_INPUTS mirror) and symlinks the local models config.yml's components
+load (the spaCy pipeline build/spacy_ja), and its own cache via RASA_CACHE_DIRECTORY.
+``rasa train`` runs with the scratch dir as working directory, as `make train` runs in
+the project root.
 """
 from __future__ import annotations
 
