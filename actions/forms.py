@@ -95,11 +95,22 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         named = {e.get("value") for e in message.get("entities", []) if e.get("entity") == "topic"}
         return bool(named - own)
 
+    def calls_off(self, entities: List[Dict[str, Any]]) -> bool:
+        """An answer taken back by a never mind after it (role-play 15: 「まだ準備中ってなってる。
+        あ、でもやっぱキャンセルやめとくわ」 got the whole 出荷準備中 answer)."""
+        options = [int(e.get("start") or 0) for e in entities
+                   if e.get("entity") in (self.slot, f"{self.slot}_answer")]
+        never_minds = [int(e.get("start") or 0) for e in entities
+                       if e.get("entity") == "closing" and e.get("value") == "nevermind"]
+        return bool(options and never_minds) and max(never_minds) > max(options)
+
     def asks_back(self, tracker: Tracker, domain: DomainDict) -> bool:
         """A question of the customer's own instead of an answer (「箱を捨ててしまったんですが」
-        while the seller is asked, role-play), or another topic: it names no option and no
-        「わからない」."""
+        while the seller is asked, role-play), another topic (it names no option and no
+        「わからない」), or an answer called off."""
         entities = tracker.latest_message.get("entities", [])
+        if self.calls_off(entities):
+            return True
         names = {e.get("entity") for e in entities}
         options = {e.get("value") for e in entities if e.get("entity") in (self.slot, f"{self.slot}_answer")}
         if any(e.get("entity") == "uncovered_detail" and e.get("value") == "term" for e in entities):

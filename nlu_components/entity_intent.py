@@ -15,10 +15,14 @@ a message names decides. It decides too between the two intents the classifier c
 choose from (``nlu_fallback``), when it is one of them (``undecided``). A topic that is
 part of another named with it (cancelling, in a question about the penalty for cancelling:
 「きゃんせるするとぺなるてぃある？」) is not counted as a second one (``part_of``).
+
+A request the message declines (「キャンセルはしたくないです！何日くらい待てばいいか知りたいだけ」
+started the cancel question, role-play 15) is not read, and its topic is not counted
+(``declined``); ``declined_means`` says what the message is instead.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Set, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -48,8 +52,11 @@ class EntityIntent(GraphComponent, IntentClassifier):
         # undecided: {topic: intent}, for nlu_fallback between its two best intents
         # part_of: {topic: [topics it is part of]}; unless_request: as intents, where the
         # classifier did not read one of ``requests``
+        # declined: {topic: its request}; declined_means: {topics: {topic: intent},
+        # with_followup: intent, otherwise: intent}
         return {"intents": {}, "unless_request": {}, "requests": [], "topic_overrules": {},
-                "undecided": {}, "part_of": {}, "topic_entity": "topic"}
+                "undecided": {}, "part_of": {}, "topic_entity": "topic", "declined": {},
+                "declined_means": {}, "declined_entity": "declined", "followup_entity": "followup"}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.intents: Dict[Text, Dict[Text, Text]] = config["intents"]
@@ -59,6 +66,10 @@ class EntityIntent(GraphComponent, IntentClassifier):
         self.undecided: Dict[Text, Text] = config["undecided"]
         self.part_of: Dict[Text, List[Text]] = config["part_of"]
         self.topic_entity: Text = config["topic_entity"]
+        self.declined: Dict[Text, Text] = config["declined"]
+        self.declined_means: Dict[Text, Any] = config["declined_means"]
+        self.declined_entity: Text = config["declined_entity"]
+        self.followup_entity: Text = config["followup_entity"]
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -73,12 +84,14 @@ class EntityIntent(GraphComponent, IntentClassifier):
         return messages
 
     def meant(self, message: Message) -> Optional[Dict[Text, Any]]:
-        """The intent the first listed entity value means, else the one topic named where
-        the intent read is overruled or undecided, else what an entity means where no
-        request was read; None to keep the classifier's."""
+        """The intent the first listed entity value means, else what a message that
+        declines the request read means, else the one topic named where the intent read is
+        overruled or undecided, else what an entity means where no request was read; None
+        to keep the classifier's."""
         entities = message.get(ENTITIES) or []
         read = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        name = self.by_entity(entities, self.intents) or self.by_topic(message, entities, read)
+        name = (self.by_entity(entities, self.intents) or self.instead_of_declined(entities, read)
+                or self.by_topic(message, entities, read))
         if name is None and read not in self.requests:
             name = self.by_entity(entities, self.unless_request)
         return None if name is None else self.ranked(message, name)
@@ -89,9 +102,27 @@ class EntityIntent(GraphComponent, IntentClassifier):
         return next((meanings[kind][value] for kind, value in values
                      if value in meanings.get(kind, {})), None)
 
+    def values_of(self, entities: Entities, kind: Text) -> Set[Text]:
+        return {e.get(ENTITY_ATTRIBUTE_VALUE) for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == kind}
+
+    def named_topics(self, entities: Entities) -> Set[Text]:
+        """The topics the message asks about: named and not declined."""
+        declined = self.values_of(entities, self.declined_entity)
+        return self.values_of(entities, self.topic_entity) - declined
+
+    def instead_of_declined(self, entities: Entities, read: Optional[Text]) -> Optional[Text]:
+        declined = self.values_of(entities, self.declined_entity)
+        if read not in {self.declined.get(topic) for topic in declined}:
+            return None
+        others = self.named_topics(entities)
+        if len(others) == 1 and next(iter(others)) in self.declined_means["topics"]:
+            return self.declined_means["topics"][next(iter(others))]
+        if self.values_of(entities, self.followup_entity):
+            return self.declined_means["with_followup"]
+        return self.declined_means["otherwise"]
+
     def by_topic(self, message: Message, entities: Entities, read: Optional[Text]) -> Optional[Text]:
-        named = {e.get(ENTITY_ATTRIBUTE_VALUE) for e in entities
-                 if e.get(ENTITY_ATTRIBUTE_TYPE) == self.topic_entity}
+        named = self.named_topics(entities)
         topics = {t for t in named if not named.intersection(self.part_of.get(t, []))}
         if len(topics) != 1:
             return None

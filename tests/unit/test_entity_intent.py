@@ -82,3 +82,19 @@ def test_a_yes_or_no_check_is_a_followup_unless_a_request_is_read(component: Ent
     assert intent_of(component, named, ["nlu_fallback", "cancel_order"])["name"] == "cancel_order"
     named = [("topic", "return"), ("followup", "confirm")]
     assert intent_of(component, named, ["return_item"])["name"] == "return_item"
+
+
+def test_a_declined_request_is_not_the_request(component: EntityIntent) -> None:
+    """Role-play 15 c13: 「キャンセルはしたくないです！何日くらい待てばいいか知りたいだけ」
+    started the cancel question. Declined, the request is not read: a question with it is a
+    follow-up, a decline alone the end of that request."""
+    declined = [("declined", "cancel"), ("followup", "how_long")]
+    assert intent_of(component, declined, ["cancel_order", "nevermind"])["name"] == "followup"
+    assert intent_of(component, [("declined", "cancel")], ["cancel_order"])["name"] == "nevermind"
+    # Another request read: unchanged; one other topic named: that topic.
+    assert intent_of(component, declined, ["shipping_delay"])["name"] == "shipping_delay"
+    named = [("declined", "cancel"), ("topic", "cancel"), ("topic", "refund")]
+    assert intent_of(component, named, ["cancel_order", "refund"])["name"] == "refund"
+    # A decline overrules no topic: the delivery question stays one.
+    named = [("declined", "cancel"), ("topic", "cancel")]
+    assert intent_of(component, named, ["shipping_delay"])["name"] == "shipping_delay"

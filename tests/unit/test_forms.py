@@ -146,3 +146,22 @@ def test_a_corrected_option_with_a_question_is_an_answer(domain):
         {"entity": "payment_method", "value": "carrier_billing"},
         {"entity": "followup", "value": "how_long"}])
     assert not form.asks_back(corrected, domain)
+
+
+def test_an_answer_then_a_never_mind_is_handed_back(domain):
+    """Role-play 15 d07: 「えっとまだ準備中ってなってる。あ、でもやっぱキャンセルやめとくわ」 got the
+    whole 出荷準備中 answer. A never mind after the answer calls the question off; one before
+    it (「やっぱりいいです…いや、準備中でした」) is taken back by the answer."""
+    form = ValidateCancelForm()
+    called_off = make_tracker(intent="nevermind", entities=[
+        {"entity": "order_status", "value": "preparing", "start": 3},
+        {"entity": "closing", "value": "nevermind", "start": 20}])
+    assert form.asks_back(called_off, domain)
+    taken_back = make_tracker(intent="inform", entities=[
+        {"entity": "closing", "value": "nevermind", "start": 0},
+        {"entity": "order_status", "value": "preparing", "start": 12}])
+    assert not form.asks_back(taken_back, domain)
+    thanks = make_tracker(intent="inform", entities=[
+        {"entity": "order_status", "value": "preparing", "start": 3},
+        {"entity": "closing", "value": "thanks", "start": 20}])
+    assert not form.asks_back(thanks, domain)

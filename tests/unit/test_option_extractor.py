@@ -251,6 +251,10 @@ READ = [
     ("さようでございますか。それから、夜遅くでもチャットはつながるのでしょうか。",
      ("uncovered_detail", "hours")),
     ("返品したいです。あと、ギフトカードで払った分ってどうなりますか？", ("multi_topic", "true")),
+    # Role-play 15 c13: the cancel offered, declined, and another question asked.
+    ("キャンセルはしたくないです！何日くらい待てばいいか知りたいだけ", ("declined", "cancel")),
+    ("キャンセルしたくないんだけど、いつ届く？", ("declined", "cancel")),
+    ("いや返品もしないってば", ("declined", "return")),
 ]
 
 
@@ -328,6 +332,9 @@ NOT_READ = [
     ("いや、問い合わせ方法じゃなくて、返金の受け取り方の話です", "topic", "contact"),
     ("交換できなかった場合に備えて、返品方法を教えてください", "uncovered_detail", "exchange"),
     ("交換はわからないのですね", "uncovered_detail", "exchange"),
+    # A wish, or a condition, is no decline.
+    ("キャンセルしたいです", "declined", "cancel"),
+    ("キャンセルしないと返金されませんか", "declined", "cancel"),
     ("おはようございます。注文がまだ届きません", "greeting", "only"),
     ("注文のことで相談があります。キャンセルしたい", "greeting", "only"),
     ("カスタマーサービスに相談したい", "greeting", "only"),
