@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Dict, Iterable, Optional, Tuple
 
 import yaml
 
@@ -72,12 +72,17 @@ class Followup:
     after: Dict[str, str]
     otherwise: str
     while_asking: Dict[str, str] = field(default_factory=dict)
+    with_topic: Dict[str, str] = field(default_factory=dict)
 
-    def answer_after(self, last_answer: Optional[str], asking: Optional[str] = None) -> str:
-        """``asking``: the slot of a question still open, which the follow-up is about."""
+    def answer_after(self, last_answer: Optional[str], asking: Optional[str] = None,
+                     topics: Iterable[str] = ()) -> str:
+        """``asking``: the slot of a question still open, which the follow-up is about;
+        ``topics``: those the message names, which say what it is about after another answer."""
         if asking in self.while_asking:
             return self.while_asking[asking]
-        return self.after.get(last_answer or "", self.otherwise)
+        if last_answer in self.after:
+            return self.after[last_answer]
+        return next((self.with_topic[t] for t in topics if t in self.with_topic), self.otherwise)
 
 
 @dataclass(frozen=True)
@@ -203,13 +208,15 @@ def parse(raw: dict) -> Knowledge:
     followups: Dict[str, Followup] = {}
     for kind, spec in raw.get("followups", {}).items():
         while_asking = dict(spec.get("while_asking", {}))
-        named = [*spec["after"], *spec["after"].values(), spec["otherwise"], *while_asking.values()]
+        with_topic = dict(spec.get("with_topic", {}))
+        named = [*spec["after"], *spec["after"].values(), spec["otherwise"], *while_asking.values(),
+                 *with_topic.values()]
         missing = [a for a in named if a not in answers]
         missing += [q for q in while_asking if q not in questions]
         if missing:
             raise KnowledgeError(f"follow-up {kind!r} refers to undefined {missing}")
         followups[kind] = Followup(kind=kind, after=dict(spec["after"]), otherwise=spec["otherwise"],
-                                   while_asking=while_asking)
+                                   while_asking=while_asking, with_topic=with_topic)
     not_covered_by = dict(raw.get("not_covered_by", {}))
     if any(a not in answers for a in not_covered_by.values()):
         raise KnowledgeError(f"not_covered_by refers to undefined {sorted(not_covered_by.values())}")

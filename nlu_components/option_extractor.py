@@ -12,7 +12,10 @@ Matching runs on a copy of the message folded to NFKC, lower case and hiragana
 (ｱﾏｿﾞﾝ, アマゾン, あまぞん → あまぞん; ＡＭＡＺＯＮ → amazon), with every folded character
 mapped back to its place in the original, so the reported offsets are those of the
 text the customer typed. Patterns are folded the same way (case aside: they are
-compiled case-insensitive, as lower-casing ``\\S`` would change its meaning).
+compiled case-insensitive, as lower-casing ``\\S`` would change its meaning). A customer
+who writes word by word (「しょうひんは　もう　とどいて　います」, role-play 15) has the spaces
+between the Japanese words taken out; one or two gaps are kept, as they may part sentences
+(「返品したい あと返金は？」).
 
 Where the same entity is named twice, overlapping matches keep the longest; separate
 mentions are all reported in text order, and Rasa's slot mapping takes the last one
@@ -23,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Dict, List, Pattern, Text, Tuple
+from typing import Any, Dict, List, Pattern, Set, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -40,6 +43,9 @@ _KATAKANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
 _FILE = "options.json"
 # Characters that fold into the one before them (half-width dakuten, combining marks).
 _JOINING = {"\uff9e", "\uff9f", "\u3099", "\u309a"}
+_JAPANESE = "\u3040-\u30ff\u3400-\u9fff\uff10-\uff19\uff66-\uff9f"
+_WORD_GAP = re.compile(f"(?<=[{_JAPANESE}])\\s+(?=[{_JAPANESE}])")
+WORD_BY_WORD_GAPS = 3  # gaps between Japanese words from which a message is written word by word
 
 
 @dataclass(frozen=True)
@@ -53,12 +59,24 @@ def _fold(piece: Text) -> Text:
     return unicodedata.normalize("NFKC", piece).translate(_KATAKANA)
 
 
+def _gaps_between_words(text: Text) -> Set[int]:
+    """The indices of the spaces of a message written word by word; none otherwise."""
+    gaps = [match.span() for match in _WORD_GAP.finditer(text)]
+    if len(gaps) < WORD_BY_WORD_GAPS:
+        return set()
+    return {index for start, end in gaps for index in range(start, end)}
+
+
 def fold(text: Text) -> Tuple[Text, List[int]]:
     """``text`` folded for matching, and for each folded character its original index."""
     folded: List[Text] = []
     origin: List[int] = []
+    dropped = _gaps_between_words(text)
     start = 0
     while start < len(text):
+        if start in dropped:
+            start += 1
+            continue
         end = start + 1
         while end < len(text) and (text[end] in _JOINING or unicodedata.combining(text[end])):
             end += 1

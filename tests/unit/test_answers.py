@@ -136,6 +136,19 @@ async def test_followup_answers_what_the_last_answer_leaves_open(domain, kind, l
     assert not any(e["name"] == "last_answer" for e in events)  # the context stays
 
 
+async def test_a_part_of_the_order_to_cancel_is_answered_after_any_answer(domain):
+    """Role-play 15 d11: 「ふたつ　たのんだ　うちの　ひとつ　だけ　とりけしたいのです」 after the
+    penalty answer got "not in the guide"; naming the cancel, it asks how to cancel part of an
+    order. Without it (「1個だけ返品できる？」 after the return steps) the guide says nothing."""
+    partial = {"entity": "followup", "value": "partial"}
+    cancel = {"entity": "topic", "value": "cancel"}
+    for entities, answer in (([partial, cancel], "cancel_partial"), ([partial], "not_covered")):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(slots={"last_answer": "cancel_penalty"}, entities=entities)
+        await ActionAnswerFollowup().run(dispatcher, tracker, domain)
+        assert texts(dispatcher.messages) == rendered(answer)
+
+
 async def test_an_answer_becomes_the_context_of_follow_ups(domain):
     _, events = await run(ActionAnswerRefund(), domain, payment_method="credit_card")
     assert SlotSet("last_answer", "refund_credit_card") in events

@@ -393,6 +393,33 @@ def test_fold_maps_every_character_back() -> None:
     assert folded == "がぎa" and origin == [0, 2, 4, 5]
 
 
+# Role-play 15 d11: a customer who writes in kana, word by word, with spaces between.
+WORD_BY_WORD = [
+    ("では　いっかい　だけなら　だいじょうぶ　という　ことですね", ("followup", "confirm")),
+    ("しょうひんは　もう　とどいて　います", ("order_status", "delivered")),
+    ("２こ　のうち　１こ　だけ　とりけす　ことは　できますか", ("followup", "partial")),
+    ("へんぴん　したいです", ("topic", "return")),
+    ("へんきんは　いつ　ですか", ("topic", "refund")),
+    ("ひとつ　とりけしたいです", ("topic", "cancel")),
+]
+
+
+@pytest.mark.parametrize("text, expected", WORD_BY_WORD)
+def test_words_written_apart_are_read(extractor: OptionExtractor, text: str,
+                                      expected: Tuple[str, str]) -> None:
+    assert expected in found(extractor, text)
+
+
+def test_a_single_space_between_sentences_is_kept() -> None:
+    """One gap is a sentence break (「返品したい あと返金は？」 asks a second question), and
+    gaps between Latin words are words; only writing word by word is joined up."""
+    assert fold("返品したい あと返金は？")[0] == "返品したい あと返金は?"
+    assert fold("order no 123 です")[0] == "order no 123 です"
+    folded, origin = fold("もう　とどいて　います　よ")
+    assert folded == "もうとどいていますよ"
+    assert origin == [0, 1, 3, 4, 5, 6, 8, 9, 10, 12, 13]
+
+
 @pytest.mark.parametrize("data", ["data/nlu", "tests/nlu"])
 def test_every_annotated_entity_is_read(extractor: OptionExtractor, data: str) -> None:
     """The entity annotations of the training and held-out data are the patterns' test set:
