@@ -7,12 +7,11 @@ questions that follow, until they speak of another order (actions/message_checks
 """
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -34,8 +33,6 @@ LAST_ANSWER_SLOT = "last_answer"
 SHOWN_SLOT = "shown_answers"
 NOT_COVERED = "not_covered"
 NOT_COVERED_AGAIN = "not_covered_again"
-# A question, by its mark or its ending; checked on the last 40 characters only.
-ASKING = re.compile(r"[?？]|(ですか|ますか|でしょうか|のか|るの|いの|たの)[。．.\s]*$")
 
 
 def last_topic_intent(tracker: Tracker) -> Optional[Text]:
@@ -45,12 +42,36 @@ def last_topic_intent(tracker: Tracker) -> Optional[Text]:
 
 
 def asks(message: Dict[Text, Any]) -> bool:
-    return ASKING.search((message.get("text") or "")[-40:]) is not None
+    """Whether the message asks a question (entity ``asking``, data/nlu/options.yml); a
+    request (「電話で問い合わせる方法を教えて」) asks for an answer, not something new."""
+    return any(e.get("entity") == "asking" and e.get("value") == "question"
+               for e in message.get("entities") or [])
+
+
+def question_declined(tracker: Tracker) -> bool:
+    """Whether the latest message declines the topic of the question still open (role-play
+    16: 「キャンセルはせんて言いよるやん！ペナルティのことだけ知りたいと」 got the penalty answer
+    and the order status asked a third time): answered, it is closed."""
+    declined = set(tracker.get_latest_entity_values("declined"))
+    topics = load().topics
+    forms = {topics[name].action for name in declined if name in topics}
+    return tracker.active_loop_name is not None and tracker.active_loop_name in forms
 
 
 def just_said(tracker: Tracker, answer_id: Text) -> bool:
     """Whether the bot's reply to the customer's previous message began with this answer."""
-    opening = render(answer_id)[0]["text"].split("\n")[0]
+    return replied_with(tracker, render(answer_id)[0]["text"])
+
+
+def just_asked(tracker: Tracker, slot: Text) -> bool:
+    """Whether the bot's reply to the customer's previous message was this question."""
+    return replied_with(tracker, load().questions[slot].text)
+
+
+def replied_with(tracker: Tracker, text: Text) -> bool:
+    """Whether a message of the bot's reply to the customer's previous message opened as
+    ``text`` opens."""
+    opening = text.split("\n")[0]
     users = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
@@ -114,7 +135,8 @@ class ProcedureAction(Action, ABC):
         shown: List[Text] = list(tracker.get_slot(SHOWN_SLOT) or [])
         missed = last_reply_undelivered(tracker.latest_message)  # the customer never saw it
         main = self.main_answer(parts)
-        if self.reminds and not missed and main == tracker.get_slot(LAST_ANSWER_SLOT) and not is_long(main):
+        if self.reminds and not missed and main == tracker.get_slot(LAST_ANSWER_SLOT) and \
+                not is_long(main) and just_said(tracker, main):
             # Asked again at once, the short answer just given did not answer what they ask
             # (role-play 6: the same paragraph four times to 「しらべられないの？」; role-play 7: a
             # reminder to 「携帯料金から差し引かれる感じ？」): the guide has nothing more.
@@ -139,9 +161,10 @@ class ProcedureAction(Action, ABC):
             again = self.reminds and not missed and answer_id in shown and is_long(answer_id)
             messages += render_reminder(answer_id) if again else render(answer_id)
         following = chain(tracker)
+        closed = question_declined(tracker)
         # After an answer given, after the last topic only, and not while a question of
         # the bot's is still open (a question of the customer's own in between, forms.py).
-        if not (again or following or tracker.active_loop_name):
+        if not (again or following or (tracker.active_loop_name and not closed)):
             messages = with_feedback(messages, parts[-1])
         if upset_and_unanswered(tracker):
             messages = with_empathy(messages)
@@ -157,6 +180,8 @@ class ProcedureAction(Action, ABC):
             # 何分くらいでかかってくんだ？」 got "not in the guide").
             events.append(SlotSet(LAST_ANSWER_SLOT, self.main_answer(parts)))
         events += [SlotSet("unusable_answers", 0), SlotSet("last_answer_unusable", False)]
+        if closed:
+            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
         return events + following
 
 
@@ -212,10 +237,13 @@ class ActionAnswerContact(ProcedureAction):
     ) -> List[EventType]:
         """Thanks or an OK naming the channel whose steps were just given is no request for
         them again (role-play 9: 「向こうからかけてくれるのね。…サンキュー」 got the reminder;
-        role-play 14: 「わかった。じゃあチャットでいくわ」 got 「お答えできません」)."""
+        role-play 14: 「わかった。じゃあチャットでいくわ」 got 「お答えできません」). But the
+        channel chosen at the chat-or-phone question is no OK (role-play 16: 「チャット」
+        there got 「承知しました」 three times): its steps are given again."""
         message = tracker.latest_message
         intent = (message.get("intent") or {}).get("name")
-        just_given = self.parts(tracker, domain) == [tracker.get_slot(LAST_ANSWER_SLOT)]
+        just_given = self.parts(tracker, domain) == [tracker.get_slot(LAST_ANSWER_SLOT)] and \
+            not just_asked(tracker, "contact_channel")
         # Asked for again (「電話で問い合わせる方法を教えて」), the steps are a reminder.
         if just_given and intent != "contact_support" and not asks(message):
             thanks = intent == "thanks" or "thanks" in set(tracker.get_latest_entity_values("closing"))

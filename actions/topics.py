@@ -34,9 +34,11 @@ def named_topics(message: Dict[Text, Any]) -> List[Text]:
 
 
 def pending_after(message: Dict[Text, Any]) -> Optional[List[Text]]:
-    """The topics to answer after this message's request, or None if it asks one thing."""
-    entities = message.get("entities", [])
-    if not any(e.get("entity") == "multi_topic" for e in entities):
+    """The topics to answer after this message's request, or None if it asks one thing or,
+    asking nothing, ends the conversation (「届いたら返品して、送料のことはそのとき問い合わせます。
+    助かりました！」, role-play 16)."""
+    names = {e.get("entity") for e in message.get("entities", [])}
+    if "multi_topic" not in names or ("closing" in names and "asking" not in names):
         return None
     topics = load().topics
     intent = (message.get("intent") or {}).get("name")

@@ -5,16 +5,15 @@ The classifier learns thanks, goodbye and "never mind" mostly from their opening
 …返品の仕方を教えていただけますか」 were answered 「承知しました」 or 「どういたしまして」 and the
 customer had to start again (role-play 6). A message that answers one of the bot's
 questions (an option entity) is an answer (``inform``), even when it opens with 「いや」; a
-message that asks something (a question mark, a polite question ending, 「教えて」「知りたい」)
-gets the next intent of the classifier's own ranking. The closing patterns of
-``data/nlu/options.yml`` have the last word (「ありがとう。返品はやめます」).
+message that asks something (entity ``asking``: a question mark, a question's ending,
+「教えて」「知りたい」) gets the next intent of the classifier's own ranking. The closing
+patterns of ``data/nlu/options.yml`` have the last word (「ありがとう。返品はやめます」).
 
 It runs after the FallbackClassifier and leaves ``nlu_fallback`` alone: a message the
 classifier could not place stays with the did-you-mean.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -29,7 +28,6 @@ from rasa.shared.nlu.constants import (
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
-    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
@@ -52,8 +50,8 @@ class ClosingGuard(GraphComponent, IntentClassifier):
             # Asides of a message that ends the talk, not questions (role-play 9: 「…こちらから
             # かけるのではなく、…いただけるのですね。…ありがとうございました。」 got 「資料に記載がない」).
             "aside_entities": ["uncovered_detail", "followup"],
-            # Checked on the last 40 characters only, so the check stays linear and short.
-            "asking_pattern": r"[?？]",
+            # Set on a message that asks something (data/nlu/options.yml).
+            "asking_entity": "asking",
         }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -63,7 +61,7 @@ class ClosingGuard(GraphComponent, IntentClassifier):
         self.content_entities = set(config["content_entities"])
         self.closing_entity = config["closing_entity"]
         self.aside_entities = set(config["aside_entities"])
-        self.asking = re.compile(config["asking_pattern"])
+        self.asking_entity = config["asking_entity"]
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -81,9 +79,8 @@ class ClosingGuard(GraphComponent, IntentClassifier):
     def drop_asides(self, message: Message) -> None:
         """A message that ends the talk and asks nothing has no question to answer."""
         entities = message.get(ENTITIES) or []
-        if not any(e.get("entity") == self.closing_entity for e in entities):
-            return
-        if self.asking.search((message.get(TEXT) or "")[-40:]):
+        names = {e.get("entity") for e in entities}
+        if self.closing_entity not in names or self.asking_entity in names:
             return
         kept = [e for e in entities if e.get("entity") not in self.aside_entities]
         if len(kept) < len(entities):
@@ -99,7 +96,7 @@ class ClosingGuard(GraphComponent, IntentClassifier):
         if names & self.content_entities:
             answer = next((r for r in ranking if r.get(INTENT_NAME_KEY) == self.answer_intent), None)
             return dict(answer or {INTENT_NAME_KEY: self.answer_intent, PREDICTED_CONFIDENCE_KEY: 0.0})
-        if intent in self.closing_intents and self.asking.search((message.get(TEXT) or "")[-40:]):
+        if intent in self.closing_intents and self.asking_entity in names:
             skipped = self.answered_intents | {DEFAULT_NLU_FALLBACK_INTENT_NAME}
             following = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in skipped), None)
             return dict(following) if following else None

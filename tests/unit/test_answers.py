@@ -250,3 +250,32 @@ async def test_a_second_question_the_guide_does_not_answer_keeps_the_first_answe
     dispatcher = CollectingDispatcher()
     await ActionAnswerFollowup().run(dispatcher, tracker=single, domain=domain)
     assert texts(dispatcher.messages) == rendered("not_covered")
+
+
+async def test_a_channel_chosen_again_gets_its_steps_and_an_ok_to_steps_just_given_does_not(domain):
+    """Role-play 16 e11: the chat steps given, then a question, then 「チャット」 chosen at the
+    chat-or-phone question got 「承知しました」 three times. An OK right after the steps
+    (role-play 14: 「わかった。じゃあチャットでいくわ」) is no request for them again."""
+    steps = render("contact_chat")[0]["text"]
+    question = load().questions["contact_channel"].text
+    for previous_reply, steps_again in ((question, True), (steps, False)):
+        events = [{"event": "user", "text": "…"}, {"event": "bot", "text": previous_reply},
+                  {"event": "user", "text": "チャット"}]
+        tracker = make_tracker(slots={"contact_channel": "chat", "last_answer": "contact_chat"},
+                               events=events)
+        dispatcher = CollectingDispatcher()
+        await ActionAnswerContact().run(dispatcher, tracker, domain)
+        replies = [m.get("text") or m.get("response") for m in dispatcher.messages]
+        assert (steps in replies) is steps_again, replies
+        assert ("utter_nevermind" in replies) is not steps_again, replies
+
+
+async def test_a_question_whose_topic_is_declined_is_closed(domain):
+    """Role-play 16 f10: 「キャンセルはせんて言いよるやん！ペナルティのことだけ知りたいと」 got the
+    penalty answer and the order status asked a third time. The answer closes the question
+    of the topic declined; another question stays open."""
+    declined = [{"entity": "declined", "value": "cancel"}]
+    for form, closed in (("cancel_form", True), ("refund_form", False)):
+        tracker = make_tracker(intent="cancel_penalty", entities=declined, active_loop=form)
+        events = await ActionAnswerCancelPenalty().run(CollectingDispatcher(), tracker, domain)
+        assert any(e["event"] == "active_loop" and e["name"] is None for e in events) is closed

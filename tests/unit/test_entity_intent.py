@@ -51,6 +51,9 @@ def test_a_delivery_complaint_that_asks_one_other_topic_is_that_topic(component:
     assert intent_of(component, two, ["shipping_delay"])["name"] == "shipping_delay"
     assert intent_of(component, [("topic", "refund")], ["shipping_delay"])["name"] == "shipping_delay"
     assert intent_of(component, [("topic", "cancel")], ["refund"])["name"] == "refund"
+    # Role-play 16 f08: 「キャンセルしたいんだけど、もう配送中ってなってるわ」 read as a return.
+    assert intent_of(component, [("topic", "cancel")], ["return_item"])["name"] == "cancel_order"
+    assert intent_of(component, two, ["return_item"])["name"] == "return_item"
 
 
 def test_an_undecided_message_goes_to_the_topic_it_names(component: EntityIntent) -> None:

@@ -255,6 +255,25 @@ READ = [
     ("キャンセルはしたくないです！何日くらい待てばいいか知りたいだけ", ("declined", "cancel")),
     ("キャンセルしたくないんだけど、いつ届く？", ("declined", "cancel")),
     ("いや返品もしないってば", ("declined", "return")),
+    # Role-play 16 f10, f06.
+    ("キャンセルはせんて言いよるやん！", ("declined", "cancel")),
+    ("いや、いまキャンセルしたいわけやないとよ。", ("declined", "cancel")),
+    ("キャンセルなんかせん。", ("declined", "cancel")),
+    ("先週商品を送り返していて、支払いはクレジットカードでした。", ("refund_for", "returned")),
+    ("一度開封して使ったものでも返品できますか", ("uncovered_detail", "packaging")),
+    ("じゃあ返品した場合だとﾄﾞｺﾓ払いは何日くらいで戻るんですか？", ("topic", "return")),
+    ("すみません はいそうじょうきょう ぺーじ というのは どこに あるのでしょうか。",
+     ("uncovered_detail", "status_page")),
+    ("停止された場合に解除してもらえるかどうかについてはいかがでしょうか。",
+     ("uncovered_detail", "account_standing")),
+    ("アカウント止まってんのにヘルプからチャットとかできんの？ログインできるか怪しいんだけど",
+     ("uncovered_detail", "account_standing")),
+    ("ちっ、わかったよ。折り返してもらうわ", ("closing", "thanks")),
+    ("もういい、自分で探すわ", ("closing", "thanks")),
+    ("たぶんAmazonが売っとるやつやと思う。出品者のとこにAmazon.co.jpって書いてあったし",
+     ("seller", "amazon")),
+    ("おなじ ほんが 2さつ なのですが 1さつだけ とりけすことは できますか", ("followup", "partial")),
+    ("いや、いまキャンセルしたいわけやないとよ", ("closing", "nevermind")),
 ]
 
 
@@ -335,6 +354,16 @@ NOT_READ = [
     # A wish, or a condition, is no decline.
     ("キャンセルしたいです", "declined", "cancel"),
     ("キャンセルしないと返金されませんか", "declined", "cancel"),
+    ("キャンセルせんといけん", "declined", "cancel"),
+    # Role-play 16: a return done is no return asked for; the refund's destination is no
+    # payment; the seller named and then Amazon written there is Amazon.
+    ("先日返品したコーヒーメーカーの返金について伺いたいのですが", "topic", "return"),
+    ("いえ、返品はすでに済んでおります。", "topic", "return"),
+    ("先週商品を送り返していて、支払いはクレジットカードでした。", "topic", "return"),
+    ("最後に、返金をギフトカードにした場合はもっと早いのでしょうか。", "payment_method", "gift_card"),
+    ("出品者のとこにAmazon.co.jpって書いてあった", "seller", "marketplace"),
+    # Cancelling as a habit is no second question (role-play 16 f10).
+    ("うち、ようキャンセルしよるっちゃけど、ペナルティとかあると？", "multi_topic", "true"),
     ("おはようございます。注文がまだ届きません", "greeting", "only"),
     ("注文のことで相談があります。キャンセルしたい", "greeting", "only"),
     ("カスタマーサービスに相談したい", "greeting", "only"),

@@ -31,6 +31,13 @@ def test_one_question_is_not_split():
     """「返品した商品の返金はいつ？」 names two topics but asks one thing."""
     assert pending_after(message("refund", "return", "refund", multi=False)) is None
     assert pending_after(message("thanks", "return", "refund")) is None
+    # Role-play 16 e10: 「届いたら返品して、送料のことはそのとき問い合わせます。助かりました！」 ends
+    # the talk: no 「ご質問が複数ありますので」 before the goodbye. Asking as well, it is split.
+    closing = message("return_item", "return", "contact")
+    closing["entities"].append({"entity": "closing", "value": "thanks"})
+    assert pending_after(closing) is None
+    closing["entities"].append({"entity": "asking", "value": "question"})
+    assert pending_after(closing) == ["contact"]
 
 
 async def test_the_message_check_keeps_them_and_says_it_will_take_them_in_turn(domain):
