@@ -370,7 +370,11 @@ class ActionAnswerNotCovered(ProcedureAction):
     sets_context = False
 
     def parts(self, tracker: Tracker, domain: DomainDict) -> List[Text]:
-        return [not_covered_or_what_is(tracker)]
+        """With a follow-up the guide answers joined to it (role-play 16: 「解決しないです。チャット
+        と電話、どっちがいいですか？あと、…送料こっち持ちですか？」), that answer first."""
+        joined = next(tracker.get_latest_entity_values("second_question"), None) is not None
+        covered = followup_answer(tracker) if joined else NOT_COVERED
+        return ([covered] if covered != NOT_COVERED else []) + [not_covered_or_what_is(tracker)]
 
 
 class ActionAnswerFollowup(ProcedureAction):

@@ -19,7 +19,14 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import NOT_COVERED, SHOWN_SLOT, ActionAnswerContact, followup_answer
+from actions.answers import (
+    NOT_COVERED,
+    SHOWN_SLOT,
+    ActionAnswerContact,
+    followup_answer,
+    not_covered_or_what_is,
+)
+from common.knowledge import load
 from common.renderer import render
 
 RESPONSES = {"thanks": "utter_you_are_welcome", "goodbye": "utter_goodbye", "nevermind": "utter_nevermind"}
@@ -39,15 +46,33 @@ class ActionCloseConversation(Action):
         if "thanks" in said and self.channel_not_explained(tracker):
             return closed + [FollowupAction(ActionAnswerContact.action_name)]
         asked = followup_answer(tracker)
+        if asked == NOT_COVERED and self.asks_after_closing(tracker):
+            # 「キャンセルはしないです。それより、…自動で更新されたりするんですか？」 (role-play 17)
+            # drops the request and asks something else: that is answered, honestly.
+            for message in render(not_covered_or_what_is(tracker)):
+                dispatcher.utter_message(**message)
+            return closed
         for message in render(asked) if asked != NOT_COVERED else []:
             dispatcher.utter_message(**message)
         dispatcher.utter_message(response=RESPONSES[next((v for v in PRECEDENCE if v in said), "thanks")])
         return closed
 
     @staticmethod
+    def asks_after_closing(tracker: Tracker) -> bool:
+        """Whether the message asks a question after it closes (not an aside before it)."""
+        entities = tracker.latest_message.get("entities") or []
+        questions = [int(e.get("start") or 0) for e in entities
+                     if e.get("entity") == "asking" and e.get("value") == "question"]
+        closings = [int(e.get("start") or 0) for e in entities if e.get("entity") == "closing"]
+        return bool(questions and closings) and max(questions) > max(closings)
+
+    @staticmethod
     def channel_not_explained(tracker: Tracker) -> bool:
-        """Whether the message names a channel whose steps this conversation has not shown."""
-        shown = set(tracker.get_slot(SHOWN_SLOT) or [])
+        """Whether the message names a channel whose steps this conversation has not shown,
+        in its own answer or in another (the phone steps after 「電話番号を教えて」)."""
+        answers = load().answers
+        shown = {entry for answer in tracker.get_slot(SHOWN_SLOT) or [] if answer in answers
+                 for entry in answers[answer].entries}
         by_channel = ActionAnswerContact.by_channel
         named = [c for c in tracker.get_latest_entity_values("contact_channel") if c in by_channel]
-        return any(by_channel[channel] not in shown for channel in named)
+        return any(not set(answers[by_channel[channel]].messages[0].entries) <= shown for channel in named)

@@ -9,10 +9,10 @@ procedure instead.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecutionRejected, EventType
+from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -95,11 +95,15 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         named = {e.get("value") for e in message.get("entities", []) if e.get("entity") == "topic"}
         return bool(named - own)
 
+    # Other slots whose options answer the question too (the cancel button, for the status).
+    answered_by: Tuple[Text, ...] = ()
+
     def calls_off(self, entities: List[Dict[str, Any]]) -> bool:
         """An answer taken back by a never mind after it (role-play 15: 「まだ準備中ってなってる。
         あ、でもやっぱキャンセルやめとくわ」 got the whole 出荷準備中 answer)."""
+        slots = (self.slot, *self.answered_by)
         options = [int(e.get("start") or 0) for e in entities
-                   if e.get("entity") in (self.slot, f"{self.slot}_answer")]
+                   if e.get("entity") in slots or e.get("entity") in [f"{s}_answer" for s in slots]]
         never_minds = [int(e.get("start") or 0) for e in entities
                        if e.get("entity") == "closing" and e.get("value") == "nevermind"]
         return bool(options and never_minds) and max(never_minds) > max(options)
@@ -132,7 +136,13 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         "could not read" line (rasa's forms take a rejection from their validation)."""
         events = await super().run(dispatcher, tracker, domain)
         # Only for the message itself, not when the form comes back after the answer.
-        validated_now = any(e.get("event") == "slot" and e.get("name") == self.slot for e in events)
+        answers = (self.slot, *self.answered_by)
+        said_now = set(tracker.slots_to_validate())
+        validated_now = any(e.get("event") == "slot" and e.get("name") in answers for e in events) or \
+            bool(said_now & set(answers))
+        if validated_now and self.calls_off(tracker.latest_message.get("entities", [])):
+            # 「ボタンはあるけど…やっぱりキャンセルするのやめとこうかな」 (role-play 17): no answer kept.
+            events += [SlotSet(slot, None) for slot in answers]
         if validated_now and self.asks_back(tracker, domain):
             events.append(ActionExecutionRejected(self.form))
         return events
@@ -166,6 +176,7 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
 class ValidateCancelForm(CanonicalSlotValidation):
     form = "cancel_form"
     slot = "order_status"
+    answered_by = ("cancel_button",)
 
     def answered_otherwise(self, tracker: Tracker, domain: DomainDict) -> bool:
         return canonical_slot(tracker, "cancel_button", domain) is not None

@@ -24,6 +24,7 @@ PENDING_SLOT = "pending_topics"
 NEXT_TOPIC_ACTION = "action_next_topic"
 # A customer who ends the conversation or drops the request drops the rest too.
 ENDING_INTENTS = ("goodbye", "nevermind")
+FOLLOWUP_INTENT = "followup"
 
 
 def named_topics(message: Dict[Text, Any]) -> List[Text]:
@@ -78,8 +79,12 @@ def after_a_detail_not_covered(message: Dict[Text, Any]) -> Optional[List[Text]]
     if len({e.get("value") for e in entities if e.get("entity") == "uncovered_detail"}) > 1:
         return None
     topics = load().topics
-    # The topics it names; the detail is often the other question's (受付時間 of contact).
     intent = (message.get("intent") or {}).get("name")
+    if intent == FOLLOWUP_INTENT:
+        # The follow-up's answer gives both (actions/answers.py); role-play 17: 「何回までなら
+        # セーフとかないん？あと自分のアカが今どういう評価か見れる？」 got the count twice.
+        return None
+    # The topics it names; the detail is often the other question's (受付時間 of contact).
     return named_topics(message) or [name for name, t in topics.items() if t.intent == intent] or None
 
 

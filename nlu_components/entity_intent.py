@@ -98,9 +98,10 @@ class EntityIntent(GraphComponent, IntentClassifier):
 
     @staticmethod
     def by_entity(entities: Entities, meanings: Dict[Text, Dict[Text, Text]]) -> Optional[Text]:
-        values = ((e.get(ENTITY_ATTRIBUTE_TYPE), e.get(ENTITY_ATTRIBUTE_VALUE)) for e in entities)
-        return next((meanings[kind][value] for kind, value in values
-                     if value in meanings.get(kind, {})), None)
+        """What the value of the kind listed first in ``meanings`` means, wherever it is written."""
+        values = {(e.get(ENTITY_ATTRIBUTE_TYPE), e.get(ENTITY_ATTRIBUTE_VALUE)) for e in entities}
+        return next((intent for kind, by_value in meanings.items() for value, intent in by_value.items()
+                     if (kind, value) in values), None)
 
     def values_of(self, entities: Entities, kind: Text) -> Set[Text]:
         return {e.get(ENTITY_ATTRIBUTE_VALUE) for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == kind}

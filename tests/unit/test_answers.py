@@ -10,6 +10,7 @@ from actions.answers import (
     ActionAnswerCancelPenalty,
     ActionAnswerContact,
     ActionAnswerFollowup,
+    ActionAnswerNotCovered,
     ActionAnswerRefund,
     ActionAnswerReturn,
     ActionAnswerShippingDelay,
@@ -125,6 +126,7 @@ async def test_penalty_lists_the_three_behaviours(domain):
      ("how_long", "return_amazon", "not_covered"),
      ("how_to_confirm", "cancel_allowed", "cancel_confirmation"),
      ("how_many_times", None, "penalty_count"), ("which_is_faster", "shipping_delay", "chat_or_phone_wait"),
+     ("which_is_faster", "refund_not_covered", "not_covered"),
      (None, "refund_credit_card", "not_covered")],
 )
 async def test_followup_answers_what_the_last_answer_leaves_open(domain, kind, last_answer, answer):
@@ -279,3 +281,15 @@ async def test_a_question_whose_topic_is_declined_is_closed(domain):
         tracker = make_tracker(intent="cancel_penalty", entities=declined, active_loop=form)
         events = await ActionAnswerCancelPenalty().run(CollectingDispatcher(), tracker, domain)
         assert any(e["event"] == "active_loop" and e["name"] is None for e in events) is closed
+
+
+async def test_a_follow_up_joined_to_a_detail_the_guide_lacks_is_answered_too(domain):
+    """Role-play 16 f07: 「…チャットと電話、どっちがいいですか？あと、…送料こっち持ちですか？」 got
+    only "not in the guide"."""
+    entities = [{"entity": "followup", "value": "which_is_faster", "start": 9},
+                {"entity": "second_question", "value": "true", "start": 25},
+                {"entity": "uncovered_detail", "value": "cost", "start": 40}]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(intent="followup", entities=entities, slots={"last_answer": "return_marketplace"})
+    await ActionAnswerNotCovered().run(dispatcher, tracker, domain)
+    assert texts(dispatcher.messages) == rendered("chat_or_phone_wait", "not_covered")

@@ -101,3 +101,13 @@ def test_a_declined_request_is_not_the_request(component: EntityIntent) -> None:
     # A decline overrules no topic: the delivery question stays one.
     named = [("declined", "cancel"), ("topic", "cancel")]
     assert intent_of(component, named, ["shipping_delay"])["name"] == "shipping_delay"
+
+
+def test_the_entity_listed_first_decides_whatever_the_order_written(component: EntityIntent) -> None:
+    """Role-play 16 f07: 「解決しないです。チャットと電話、どっちがいいですか？…」 was read as the
+    request for customer service (feedback unresolved, written first), and the chat-or-phone
+    question came with "not understood": the follow-up question, listed first, decides."""
+    entities = [("feedback", "unresolved"), ("followup", "which_is_faster")]
+    assert intent_of(component, entities, ["contact_support"])["name"] == "followup"
+    assert intent_of(component, [("feedback", "unresolved")], ["thanks"])["name"] == "contact_support"
+

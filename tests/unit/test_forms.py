@@ -161,6 +161,11 @@ def test_an_answer_then_a_never_mind_is_handed_back(domain):
         {"entity": "closing", "value": "nevermind", "start": 0},
         {"entity": "order_status", "value": "preparing", "start": 12}])
     assert not form.asks_back(taken_back, domain)
+    # Role-play 17 g11: 「ボタンはあるけど、うーん、やっぱりキャンセルするのやめとこうかな」.
+    button = make_tracker(intent="nevermind", slots={"cancel_button": "shown"}, entities=[
+        {"entity": "cancel_button", "value": "shown", "start": 0},
+        {"entity": "closing", "value": "nevermind", "start": 20}])
+    assert form.asks_back(button, domain)
     thanks = make_tracker(intent="inform", entities=[
         {"entity": "order_status", "value": "preparing", "start": 3},
         {"entity": "closing", "value": "thanks", "start": 20}])

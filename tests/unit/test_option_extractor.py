@@ -274,6 +274,22 @@ READ = [
      ("seller", "amazon")),
     ("おなじ ほんが 2さつ なのですが 1さつだけ とりけすことは できますか", ("followup", "partial")),
     ("いや、いまキャンセルしたいわけやないとよ", ("closing", "nevermind")),
+    # Role-play 17.
+    ("ボタンはあるけど、うーん、やっぱりキャンセルするのやめとこうかな、夫が使うかもしれないし",
+     ("closing", "nevermind")),
+    ("商品は発送前にキャンセルしたので、返送はしていないのですが、その場合も同じでしょうか。",
+     ("refund_for", "cancelled")),
+    ("1つキャンセルしたんだわ。キャンセルしたっけ、このあとどうなるんだべ？お金はけえってくるんだべか",
+     ("refund_for", "cancelled")),
+    ("いやいや、キャンセルはもう済んでるんだって。聞きてえのはお金のことだ", ("declined", "cancel")),
+    ("あまぞんの おきゃくさまがかりに でんわを したいのですが、でんわばんごうを おしえて いただけますか。",
+     ("uncovered_detail", "number")),
+    ("こちらから でんわを かける ばんごうは ないのでしょうか。", ("uncovered_detail", "number")),
+    ("じゃあちゃっとなら夜中でもへんじきますか？", ("uncovered_detail", "hours")),
+    ("これ返品できるん？ほんで返金っていつごろ戻ってくるん？", ("multi_topic", "true")),
+    ("まーけっとぷれいす というのは なんでしょうか。", ("uncovered_detail", "term")),
+    ("一度だけですので、気にせずキャンセルいたします。お世話になりました。", ("closing", "thanks")),
+    ("予定日を過ぎたらお届け日って自動で更新されたりするんですか？", ("uncovered_detail", "arrival_date")),
 ]
 
 
@@ -362,6 +378,8 @@ NOT_READ = [
     ("先週商品を送り返していて、支払いはクレジットカードでした。", "topic", "return"),
     ("最後に、返金をギフトカードにした場合はもっと早いのでしょうか。", "payment_method", "gift_card"),
     ("出品者のとこにAmazon.co.jpって書いてあった", "seller", "marketplace"),
+    ("Amazonの人と直接話したいことがあって、電話ってかけられますか？", "seller_answer", "amazon"),
+    ("キャンセルしたらお金はいつ戻る？", "declined", "cancel"),
     # Cancelling as a habit is no second question (role-play 16 f10).
     ("うち、ようキャンセルしよるっちゃけど、ペナルティとかあると？", "multi_topic", "true"),
     ("おはようございます。注文がまだ届きません", "greeting", "only"),

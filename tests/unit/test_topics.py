@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswerReturn
 from actions.message_checks import ValidateSlotMappings
-from actions.topics import ActionNextTopic, pending_after
+from actions.topics import ActionNextTopic, after_a_detail_not_covered, pending_after
 from common.knowledge import load
 from tests.unit.conftest import make_tracker
 
@@ -130,3 +130,14 @@ async def test_a_request_asked_with_a_detail_the_guide_lacks_comes_after_the_hon
     alone = make_tracker(intent="cancel_order", entities=[entities[0], entities[2]])
     events = await ValidateSlotMappings().get_validation_events(CollectingDispatcher(), alone, domain)
     assert not any(e.get("name") == "pending_topics" for e in events)
+
+
+def test_a_follow_up_with_a_detail_the_guide_lacks_is_answered_whole_by_the_follow_up():
+    """Role-play 17 g06: 「何回までならセーフとかないん？あと自分のアカが今どういう評価か見れる？」
+    got the count, "not in the guide", then the penalty topic with the count again."""
+    entities = [{"entity": "followup", "value": "how_many_times"}, {"entity": "topic", "value": "penalty"},
+                {"entity": "second_question", "value": "true"},
+                {"entity": "uncovered_detail", "value": "account_standing"}]
+    assert after_a_detail_not_covered({"intent": {"name": "followup"}, "entities": entities}) is None
+    assert after_a_detail_not_covered({"intent": {"name": "cancel_penalty"}, "entities": entities}) == [
+        "penalty"]
