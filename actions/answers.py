@@ -113,6 +113,10 @@ class ProcedureAction(Action, ABC):
     # Whether a short follow-up question may refer to this answer (slot last_answer).
     sets_context: ClassVar[bool] = True
 
+    # The bot's question this answer follows (its form's slot): an answer chosen there is
+    # never "asked again" (role-play 16: 「チャット」 to it got "not in the guide").
+    question: ClassVar[Optional[Text]] = None
+
     def main_answer(self, parts: List[Text]) -> Text:
         """The answer a follow-up (「何日くらい？」) refers to; what is appended is a note."""
         return parts[0]
@@ -135,8 +139,9 @@ class ProcedureAction(Action, ABC):
         shown: List[Text] = list(tracker.get_slot(SHOWN_SLOT) or [])
         missed = last_reply_undelivered(tracker.latest_message)  # the customer never saw it
         main = self.main_answer(parts)
+        answered_question = self.question is not None and just_asked(tracker, self.question)
         if self.reminds and not missed and main == tracker.get_slot(LAST_ANSWER_SLOT) and \
-                not is_long(main) and just_said(tracker, main):
+                not is_long(main) and not answered_question:
             # Asked again at once, the short answer just given did not answer what they ask
             # (role-play 6: the same paragraph four times to 「しらべられないの？」; role-play 7: a
             # reminder to 「携帯料金から差し引かれる感じ？」): the guide has nothing more.
@@ -221,6 +226,7 @@ class ActionAnswerCancelPenalty(ProcedureAction):
 class ActionAnswerContact(ProcedureAction):
     action_name = "action_answer_contact"
     consumed_slots = ("contact_channel",)
+    question = "contact_channel"
     # Also sent, with no channel, after repeated misunderstandings (see data/rules).
     by_channel: ClassVar[Dict[Text, Text]] = {
         "chat": "contact_chat",
@@ -259,6 +265,7 @@ class ActionAnswerContact(ProcedureAction):
 
 class ActionAnswerCancel(ProcedureAction):
     action_name = "action_answer_cancel"
+    question = "order_status"
     by_button: ClassVar[Dict[Text, Text]] = {
         "shown": "cancel_allowed",
         "absent": "cancel_not_possible",
@@ -298,6 +305,7 @@ class ActionAnswerCancel(ProcedureAction):
 
 class ActionAnswerReturn(ProcedureAction):
     action_name = "action_answer_return"
+    question = "seller"
     by_seller: ClassVar[Dict[Text, Text]] = {
         "amazon": "return_amazon",
         "marketplace": "return_marketplace",
@@ -311,6 +319,7 @@ class ActionAnswerReturn(ProcedureAction):
 
 class ActionAnswerRefund(ProcedureAction):
     action_name = "action_answer_refund"
+    question = "payment_method"
     by_method: ClassVar[Dict[Text, List[Text]]] = {
         "credit_card": ["refund_credit_card"],
         "carrier_billing": ["refund_carrier_billing"],

@@ -290,6 +290,8 @@ READ = [
     ("まーけっとぷれいす というのは なんでしょうか。", ("uncovered_detail", "term")),
     ("一度だけですので、気にせずキャンセルいたします。お世話になりました。", ("closing", "thanks")),
     ("予定日を過ぎたらお届け日って自動で更新されたりするんですか？", ("uncovered_detail", "arrival_date")),
+    ("ったく…わかったよ", ("acknowledgement", "ok")),
+    ("そっか。ほんならチャットのほうは夜でもできると？", ("uncovered_detail", "hours")),
 ]
 
 
