@@ -93,8 +93,8 @@ def followup_answer(tracker: Tracker) -> Text:
                     if e.get("entity") == "followup" and e.get("value") in followups),
                    key=lambda e: int(e.get("start") or 0))
     asking = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
-    topics = list(tracker.get_latest_entity_values("topic"))
-    answers = (followups[e["value"]].answer_after(tracker.get_slot(LAST_ANSWER_SLOT), asking, topics)
+    named = [*tracker.get_latest_entity_values("topic"), *tracker.get_latest_entity_values("contact_channel")]
+    answers = (followups[e["value"]].answer_after(tracker.get_slot(LAST_ANSWER_SLOT), asking, named)
                for e in found)
     return next((a for a in answers if a != NOT_COVERED), NOT_COVERED)
 

@@ -72,17 +72,17 @@ class Followup:
     after: Dict[str, str]
     otherwise: str
     while_asking: Dict[str, str] = field(default_factory=dict)
-    with_topic: Dict[str, str] = field(default_factory=dict)
+    with_named: Dict[str, str] = field(default_factory=dict)
 
     def answer_after(self, last_answer: Optional[str], asking: Optional[str] = None,
-                     topics: Iterable[str] = ()) -> str:
+                     named: Iterable[str] = ()) -> str:
         """``asking``: the slot of a question still open, which the follow-up is about;
-        ``topics``: those the message names, which say what it is about after another answer."""
+        ``named``: the topics and channels the message names, which say what it is about
+        whatever the answer before (「電話と比べてどっちが早い？」 after a refund answer)."""
         if asking in self.while_asking:
             return self.while_asking[asking]
-        if last_answer in self.after:
-            return self.after[last_answer]
-        return next((self.with_topic[t] for t in topics if t in self.with_topic), self.otherwise)
+        by_name = next((self.with_named[n] for n in named if n in self.with_named), None)
+        return by_name or self.after.get(last_answer or "", self.otherwise)
 
 
 @dataclass(frozen=True)
@@ -208,15 +208,15 @@ def parse(raw: dict) -> Knowledge:
     followups: Dict[str, Followup] = {}
     for kind, spec in raw.get("followups", {}).items():
         while_asking = dict(spec.get("while_asking", {}))
-        with_topic = dict(spec.get("with_topic", {}))
+        with_named = dict(spec.get("with_named", {}))
         named = [*spec["after"], *spec["after"].values(), spec["otherwise"], *while_asking.values(),
-                 *with_topic.values()]
+                 *with_named.values()]
         missing = [a for a in named if a not in answers]
         missing += [q for q in while_asking if q not in questions]
         if missing:
             raise KnowledgeError(f"follow-up {kind!r} refers to undefined {missing}")
         followups[kind] = Followup(kind=kind, after=dict(spec["after"]), otherwise=spec["otherwise"],
-                                   while_asking=while_asking, with_topic=with_topic)
+                                   while_asking=while_asking, with_named=with_named)
     not_covered_by = dict(raw.get("not_covered_by", {}))
     if any(a not in answers for a in not_covered_by.values()):
         raise KnowledgeError(f"not_covered_by refers to undefined {sorted(not_covered_by.values())}")

@@ -53,10 +53,11 @@ class EntityIntent(GraphComponent, IntentClassifier):
         # part_of: {topic: [topics it is part of]}; unless_request: as intents, where the
         # classifier did not read one of ``requests``
         # declined: {topic: its request}; declined_means: {topics: {topic: intent},
-        # with_followup: intent, otherwise: intent}
+        # with_question: intent (a follow-up or a question asked), otherwise: intent}
         return {"intents": {}, "unless_request": {}, "requests": [], "topic_overrules": {},
                 "undecided": {}, "part_of": {}, "topic_entity": "topic", "declined": {},
-                "declined_means": {}, "declined_entity": "declined", "followup_entity": "followup"}
+                "declined_means": {}, "declined_entity": "declined", "followup_entity": "followup",
+                "asking_entity": "asking"}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.intents: Dict[Text, Dict[Text, Text]] = config["intents"]
@@ -70,6 +71,7 @@ class EntityIntent(GraphComponent, IntentClassifier):
         self.declined_means: Dict[Text, Any] = config["declined_means"]
         self.declined_entity: Text = config["declined_entity"]
         self.followup_entity: Text = config["followup_entity"]
+        self.asking_entity: Text = config["asking_entity"]
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -118,8 +120,8 @@ class EntityIntent(GraphComponent, IntentClassifier):
         others = self.named_topics(entities)
         if len(others) == 1 and next(iter(others)) in self.declined_means["topics"]:
             return self.declined_means["topics"][next(iter(others))]
-        if self.values_of(entities, self.followup_entity):
-            return self.declined_means["with_followup"]
+        if self.values_of(entities, self.followup_entity) or self.values_of(entities, self.asking_entity):
+            return self.declined_means["with_question"]
         return self.declined_means["otherwise"]
 
     def by_topic(self, message: Message, entities: Entities, read: Optional[Text]) -> Optional[Text]:

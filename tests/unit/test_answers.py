@@ -293,3 +293,19 @@ async def test_a_follow_up_joined_to_a_detail_the_guide_lacks_is_answered_too(do
     tracker = make_tracker(intent="followup", entities=entities, slots={"last_answer": "return_marketplace"})
     await ActionAnswerNotCovered().run(dispatcher, tracker, domain)
     assert texts(dispatcher.messages) == rendered("chat_or_phone_wait", "not_covered")
+
+
+@pytest.mark.parametrize("kind, named, last_answer, answer", [
+    # Role-play 18 j04: 「チャットってすぐ繋がる？電話と比べてどっちが早いん？」 after a refund answer.
+    ("which_is_faster", [("contact_channel", "phone")], "refund_not_covered", "chat_or_phone_wait"),
+    # Role-play 18 i15: 「返金はカード返金とギフトカード返金どちらが早い」 after the return steps.
+    ("which_is_faster", [("topic", "refund")], "return_amazon", "not_covered"),
+    # Role-play 18 j09: 「キャンセルした後って確認のメールとか来るの？」 after 「承知しました」.
+    ("how_to_confirm", [("topic", "cancel")], None, "cancel_confirmation"),
+])
+async def test_what_a_follow_up_names_says_what_it_is_about(domain, kind, named, last_answer, answer):
+    entities = [{"entity": "followup", "value": kind}] + [{"entity": e, "value": v} for e, v in named]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(slots={"last_answer": last_answer}, entities=entities)
+    await ActionAnswerFollowup().run(dispatcher, tracker, domain)
+    assert texts(dispatcher.messages) == rendered(answer)

@@ -94,6 +94,9 @@ def test_a_declined_request_is_not_the_request(component: EntityIntent) -> None:
     declined = [("declined", "cancel"), ("followup", "how_long")]
     assert intent_of(component, declined, ["cancel_order", "nevermind"])["name"] == "followup"
     assert intent_of(component, [("declined", "cancel")], ["cancel_order"])["name"] == "nevermind"
+    # Role-play 18 i01: 「キャンセルはしたくないのです。週末までに届くように急いでもらうことはできますか」.
+    asked = [("declined", "cancel"), ("asking", "question")]
+    assert intent_of(component, asked, ["cancel_order"])["name"] == "followup"
     # Another request read: unchanged; one other topic named: that topic.
     assert intent_of(component, declined, ["shipping_delay"])["name"] == "shipping_delay"
     named = [("declined", "cancel"), ("topic", "cancel"), ("topic", "refund")]

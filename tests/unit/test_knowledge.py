@@ -94,7 +94,7 @@ def test_every_answer_is_reachable_from_an_action():
     reachable.update(load().not_covered_by.values())  # answer_actions.not_covered
     for followup in load().followups.values():  # action_answer_followup
         reachable.update([*followup.after.values(), *followup.while_asking.values(),
-                          *followup.with_topic.values(), followup.otherwise])
+                          *followup.with_named.values(), followup.otherwise])
     assert reachable == set(load().answers)
 
 

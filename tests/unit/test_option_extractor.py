@@ -291,6 +291,15 @@ READ = [
     ("一度だけですので、気にせずキャンセルいたします。お世話になりました。", ("closing", "thanks")),
     ("予定日を過ぎたらお届け日って自動で更新されたりするんですか？", ("uncovered_detail", "arrival_date")),
     ("ったく…わかったよ", ("acknowledgement", "ok")),
+    # Role-play 18.
+    ("でんわのほうがはやいですか？ちゃっとのほうがはやいですか？", ("followup", "which_is_faster")),
+    ("配達済みになっているのに荷物が見当たりません。", ("uncovered_detail", "lost_parcel")),
+    ("そっか、ほんならもう届いてから返品するわ。ありがとね", ("closing", "thanks")),
+    ("ありがとうございます。チャットで相談してみます。", ("closing", "thanks")),
+    ("電話だば、何時ごろまでかけでもらえるんだべ", ("uncovered_detail", "hours")),
+    ("やり方はわかった。でも夜の9時過ぎでもつながりますか", ("uncovered_detail", "hours")),
+    ("キャンセルしたいわけではなく、荷物を探してほしいのです", ("declined", "cancel")),
+    ("さっき注文履歴からキャンセルボタン押してキャンセルしたんだけど", ("declined", "cancel")),
     ("そっか。ほんならチャットのほうは夜でもできると？", ("uncovered_detail", "hours")),
 ]
 
@@ -382,6 +391,8 @@ NOT_READ = [
     ("出品者のとこにAmazon.co.jpって書いてあった", "seller", "marketplace"),
     ("Amazonの人と直接話したいことがあって、電話ってかけられますか？", "seller_answer", "amazon"),
     ("キャンセルしたらお金はいつ戻る？", "declined", "cancel"),
+    ("キャンセルしたいわけではなく、荷物を探してほしいのです", "closing", "nevermind"),
+    ("配送中のまま止まってるわ。キャンセルとかじゃなくてお急ぎ便の金返せって話", "topic", "cancel"),
     # Cancelling as a habit is no second question (role-play 16 f10).
     ("うち、ようキャンセルしよるっちゃけど、ペナルティとかあると？", "multi_topic", "true"),
     ("おはようございます。注文がまだ届きません", "greeting", "only"),
