@@ -102,8 +102,8 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         """An answer taken back by a never mind after it (role-play 15: 「まだ準備中ってなってる。
         あ、でもやっぱキャンセルやめとくわ」 got the whole 出荷準備中 answer)."""
         slots = (self.slot, *self.answered_by)
-        options = [int(e.get("start") or 0) for e in entities
-                   if e.get("entity") in slots or e.get("entity") in [f"{s}_answer" for s in slots]]
+        names = {*slots, *(f"{slot}_answer" for slot in slots)}
+        options = [int(e.get("start") or 0) for e in entities if e.get("entity") in names]
         never_minds = [int(e.get("start") or 0) for e in entities
                        if e.get("entity") == "closing" and e.get("value") == "nevermind"]
         return bool(options and never_minds) and max(never_minds) > max(options)
