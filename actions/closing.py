@@ -26,6 +26,7 @@ from actions.answers import (
     followup_answer,
     not_covered_or_what_is,
 )
+from actions.slot_values import last_start
 from common.knowledge import load
 from common.renderer import render
 
@@ -61,10 +62,9 @@ class ActionCloseConversation(Action):
     def asks_after_closing(tracker: Tracker) -> bool:
         """Whether the message asks a question after it closes (not an aside before it)."""
         entities = tracker.latest_message.get("entities") or []
-        questions = [int(e.get("start") or 0) for e in entities
-                     if e.get("entity") == "asking" and e.get("value") == "question"]
-        closings = [int(e.get("start") or 0) for e in entities if e.get("entity") == "closing"]
-        return bool(questions and closings) and max(questions) > max(closings)
+        question = last_start(entities, {"asking"}, "question")
+        closing = last_start(entities, {"closing"})
+        return question is not None and closing is not None and question > closing
 
     @staticmethod
     def channel_not_explained(tracker: Tracker) -> bool:

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.slot_values import UNKNOWN, cancelled_before_shipping, canonical, canonical_slot
+from actions.slot_values import UNKNOWN, cancelled_before_shipping, canonical, canonical_slot, last_start
 from common.knowledge import load
 
 MAX_REASKS = 1  # a question is asked at most twice
@@ -77,12 +77,11 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         """「わからない」 answers the question unless an option of it comes after:
         「届いたかどうかわからない」 does not know the status, but 「よくわからなくて…。電話が
         いいです」 (role-play) chose the phone."""
-        unsure = [e for e in entities if e.get("entity") == "unsure"]
-        if not unsure:
+        unsure = last_start(entities, {"unsure"})
+        if unsure is None:
             return False
-        options = [e for e in entities if e.get("entity") in (self.slot, f"{self.slot}_answer")]
-        last_unsure = max(int(e.get("start") or 0) for e in unsure)
-        return not any(int(e.get("start") or 0) > last_unsure for e in options)
+        option = last_start(entities, {self.slot, f"{self.slot}_answer"})
+        return option is None or option <= unsure
 
     def other_topic_unclear(self, tracker: Tracker) -> bool:
         """A message the NLU could not place that names another topic than this form's
@@ -102,11 +101,9 @@ class CanonicalSlotValidation(FormValidationAction, ABC):
         """An answer taken back by a never mind after it (role-play 15: 「まだ準備中ってなってる。
         あ、でもやっぱキャンセルやめとくわ」 got the whole 出荷準備中 answer)."""
         slots = (self.slot, *self.answered_by)
-        names = {*slots, *(f"{slot}_answer" for slot in slots)}
-        options = [int(e.get("start") or 0) for e in entities if e.get("entity") in names]
-        never_minds = [int(e.get("start") or 0) for e in entities
-                       if e.get("entity") == "closing" and e.get("value") == "nevermind"]
-        return bool(options and never_minds) and max(never_minds) > max(options)
+        answer = last_start(entities, {*slots, *(f"{slot}_answer" for slot in slots)})
+        never_mind = last_start(entities, {"closing"}, "nevermind")
+        return answer is not None and never_mind is not None and never_mind > answer
 
     def asks_back(self, tracker: Tracker, domain: DomainDict) -> bool:
         """A question of the customer's own instead of an answer (「箱を捨ててしまったんですが」

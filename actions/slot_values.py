@@ -5,7 +5,7 @@ trusted when it is one of the values the domain declares.
 """
 from __future__ import annotations
 
-from typing import Any, Collection, Dict, Iterator, Optional, Set, Text
+from typing import Any, Collection, Dict, Iterator, List, Optional, Set, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
@@ -20,6 +20,15 @@ DETAIL_ENTITIES = ("followup", "uncovered_detail")
 def allowed_values(domain: DomainDict, slot: Text) -> list:
     values = domain.get("slots", {}).get(slot, {}).get("values", [])
     return [v for v in values if v != "__other__"]  # Rasa's catch-all, never a real value
+
+
+def last_start(entities: List[Dict[Text, Any]], names: Collection[Text],
+               value: Optional[Text] = None) -> Optional[int]:
+    """Where the last of these entities (with this value, if given) starts in the message:
+    what is written later takes back what came before (「…準備中。…やっぱやめとくわ」)."""
+    starts = [int(e.get("start") or 0) for e in entities
+              if e.get("entity") in names and (value is None or e.get("value") == value)]
+    return max(starts, default=None)
 
 
 def canonical(value: Any, slot: Text, domain: DomainDict) -> Optional[Text]:
